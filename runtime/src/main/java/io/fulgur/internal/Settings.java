@@ -1,0 +1,61 @@
+package io.fulgur.internal;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Fulgur's settings, read once from the {@code fulgur} section of a node's config (see
+ * reference.conf for what each key means).
+ */
+public record Settings(
+    List<String> roles,
+    boolean hostWorks,
+    boolean serveAllRoles,
+    Duration joinTimeout,
+    Duration leaveTimeout,
+    Duration placementWarnAfter,
+    Duration placementTimeout,
+    Duration appStopTimeout,
+    Duration stateSyncInterval,
+    Duration forceStopAfter,
+    Duration outputFlushInterval,
+    int outputBatchLines,
+    int outputMaxBufferedLines) {
+
+  /** Reads the {@code fulgur} section; fails with the key's name when a value is wrong. */
+  public static Settings from(Config config) {
+    Config f = config.getConfig("fulgur");
+    String forceStop = f.getString("work.force-stop-after");
+    return new Settings(
+        List.copyOf(f.getStringList("node.roles")),
+        f.getBoolean("node.host-works"),
+        f.getBoolean("node.serve-all-roles"),
+        positive(f, "node.join-timeout"),
+        positive(f, "node.leave-timeout"),
+        positive(f, "placement.warn-after"),
+        positive(f, "placement.timeout"),
+        positive(f, "app.stop-timeout"),
+        positive(f, "work.state-sync-interval"),
+        "off".equalsIgnoreCase(forceStop) ? null : positive(f, "work.force-stop-after"),
+        positive(f, "output.flush-interval"),
+        atLeastOne(f, "output.batch-lines"),
+        atLeastOne(f, "output.max-buffered-lines"));
+  }
+
+  private static Duration positive(Config f, String key) {
+    Duration d = f.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("fulgur." + key + " must be positive, was " + d);
+    }
+    return d;
+  }
+
+  private static int atLeastOne(Config f, String key) {
+    int n = f.getInt(key);
+    if (n < 1) {
+      throw new IllegalArgumentException("fulgur." + key + " must be at least 1, was " + n);
+    }
+    return n;
+  }
+}

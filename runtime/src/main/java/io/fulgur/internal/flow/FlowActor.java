@@ -1,0 +1,716 @@
+package io.fulgur.internal.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fulgur.Flow;
+import io.fulgur.Work;
+import io.fulgur.WorkFailure;
+import io.fulgur.WorkStatus;
+import io.fulgur.internal.FlowBinding;
+import io.fulgur.internal.FlowCore;
+import io.fulgur.internal.Internals;
+import io.fulgur.internal.Settings;
+import io.fulgur.internal.WorkBinding;
+import io.fulgur.internal.WorkCore;
+import io.fulgur.internal.node.HostKeys;
+import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.Json;
+import io.fulgur.internal.protocol.PrintMessage;
+import io.fulgur.internal.protocol.StateCodec;
+import io.fulgur.internal.protocol.WorkMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.Cluster;
+
+/**
+ * The flow actor of one app: runs the root flow's passes (on its own dispatcher, since {@code
+ * Flow.run} is user code), keeps the flow's view of every work's calls, places works on hosts by
+ * role, and ends the app.
+ *
+ * <p>A pass runs when something the flow can observe changed; changes that arrive during a pass
+ * are queued in the mailbox ahead of the one {@code RunPass} they schedule, so they coalesce into
+ * one next pass.
+ */
+public final class FlowActor extends AbstractBehavior<FlowMessage>
+    implements WorkBinding, FlowBinding, Components.Listener {
+
+  private enum RunPass implements FlowMessage.Internal {
+    INSTANCE
+  }
+
+  private enum MemberUp implements FlowMessage.Internal {
+    INSTANCE
+  }
+
+  private enum StopTimeout implements FlowMessage.Internal {
+    INSTANCE
+  }
+
+  private record HostsChanged(Receptionist.Listing listing) implements FlowMessage.Internal {}
+
+  private record WarnNoNode(String work) implements FlowMessage.Internal {}
+
+  private record PlacementTimeout(String work) implements FlowMessage.Internal {}
+
+  private record WorkTerminated(String work, ActorRef<WorkMessage> ref)
+      implements FlowMessage.Internal {}
+
+  private final String appId = UUID.randomUUID().toString();
+  private final Flow root;
+  private final Settings settings;
+  private final ActorRef<HostMessage> localHost;
+  private final CompletableFuture<Outcome> outcome;
+  private final TimerScheduler<FlowMessage> timers;
+  private final ActorRef<PrintMessage> printer;
+  private final ActorRef<Receptionist.Listing> listingAdapter;
+  private final Components components;
+  private final Map<String, WorkEntry> entries = new LinkedHashMap<>();
+  private final Map<String, Set<ActorRef<HostMessage>>> hostsByRole = new HashMap<>();
+  private final Set<String> subscribedRoles = new HashSet<>();
+  private final Map<ActorRef<HostMessage>, Integer> placedPerHost = new HashMap<>();
+  private final Set<String> awaitingRelease = new HashSet<>();
+
+  private boolean up;
+  private boolean passScheduled;
+  private boolean inPass;
+  private Thread passThread;
+  private long nextCallId;
+  private long passes;
+  private Outcome endRequest;
+  private boolean ending;
+  private boolean finished;
+  private Outcome finalOutcome;
+
+  /**
+   * The flow actor of an app.
+   *
+   * @param root the root flow
+   * @param localHost this node's host, or null if the flow's node hosts no works
+   * @param settings the node's settings
+   * @param outcome completed when the app has ended and its works were released
+   */
+  public static Behavior<FlowMessage> create(
+      Flow root,
+      ActorRef<HostMessage> localHost,
+      Settings settings,
+      CompletableFuture<Outcome> outcome) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new FlowActor(ctx, timers, root, localHost, settings, outcome)));
+  }
+
+  private FlowActor(
+      ActorContext<FlowMessage> context,
+      TimerScheduler<FlowMessage> timers,
+      Flow root,
+      ActorRef<HostMessage> localHost,
+      Settings settings,
+      CompletableFuture<Outcome> outcome) {
+    super(context);
+    this.timers = timers;
+    this.root = root;
+    this.localHost = localHost;
+    this.settings = settings;
+    this.outcome = outcome;
+    this.printer =
+        context.spawn(OutputPrinter.create(), "output", DispatcherSelector.blocking());
+    this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
+    this.components = new Components(this, context.getLog());
+    subscribe(HostKeys.ANY_ROLE);
+    ActorRef<FlowMessage> self = context.getSelf();
+    Cluster.get(Adapter.toClassic(context.getSystem()))
+        .registerOnMemberUp(() -> self.tell(MemberUp.INSTANCE));
+  }
+
+  @Override
+  public Receive<FlowMessage> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
+        .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
+        .onMessage(HostsChanged.class, this::onHostsChanged)
+        .onMessage(FlowMessage.Placed.class, this::onPlaced)
+        .onMessage(FlowMessage.PlacementFailed.class, this::onPlacementFailed)
+        .onMessage(FlowMessage.Started.class, this::onStarted)
+        .onMessage(FlowMessage.StateChanged.class, this::onStateChanged)
+        .onMessage(FlowMessage.Done.class, this::onDone)
+        .onMessage(FlowMessage.Failed.class, this::onFailed)
+        .onMessage(FlowMessage.Stopped.class, this::onStopped)
+        .onMessage(FlowMessage.Released.class, this::onReleased)
+        .onMessage(WorkTerminated.class, this::onWorkTerminated)
+        .onMessage(WarnNoNode.class, this::onWarnNoNode)
+        .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
+        .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
+        .build();
+  }
+
+  // ---- passes
+
+  private Behavior<FlowMessage> onMemberUp() {
+    up = true;
+    components.scan(root);
+    getContext()
+        .getLog()
+        .info(
+            "App [{}] started: {} works, flow on node [{}]",
+            appId,
+            entries.size(),
+            Cluster.get(Adapter.toClassic(getContext().getSystem())).selfAddress());
+    requestPass();
+    return this;
+  }
+
+  private void requestPass() {
+    if (up && !passScheduled && !ending) {
+      passScheduled = true;
+      getContext().getSelf().tell(RunPass.INSTANCE);
+    }
+  }
+
+  private Behavior<FlowMessage> onRunPass() {
+    passScheduled = false;
+    if (ending) {
+      return next();
+    }
+    passes++;
+    inPass = true;
+    passThread = Thread.currentThread();
+    WorkCore.CURRENT_PASS.set(this);
+    try {
+      root.run();
+    } catch (PassInterrupt interrupt) {
+      // a sequential call holds the pass, or the app is ending (endRequest says which)
+    } catch (Throwable t) {
+      endRequest =
+          Outcome.failed(
+              "The flow's run() threw " + t.getClass().getName() + ": " + t.getMessage(), t);
+    } finally {
+      WorkCore.CURRENT_PASS.remove();
+      inPass = false;
+      passThread = null;
+    }
+    if (endRequest != null) {
+      beginEnd(endRequest);
+      return next();
+    }
+    if (components.scan(root) > 0) {
+      requestPass();
+    }
+    return next();
+  }
+
+  private Behavior<FlowMessage> next() {
+    return finished ? Behaviors.stopped() : this;
+  }
+
+  private void checkInPass(String what, String name) {
+    if (!inPass || Thread.currentThread() != passThread) {
+      throw new IllegalStateException(
+          what
+              + (name == null ? "" : " of " + name)
+              + " must be called from a Flow's run(), during a pass of its app");
+    }
+  }
+
+  /** Ends the pass and the app with this outcome (inside a pass). */
+  private PassInterrupt endInPass(Outcome o) {
+    if (endRequest == null) {
+      endRequest = o;
+    }
+    return PassInterrupt.END;
+  }
+
+  // ---- components
+
+  @Override
+  public void flowFound(Flow flow, String name) {
+    Internals.core(flow).bind(name, this);
+  }
+
+  @Override
+  public void workFound(Work<?> work, String name) {
+    WorkCore core = Internals.core(work);
+    core.bind(name, this);
+    WorkEntry entry = new WorkEntry(name, work, core);
+    entries.put(name, entry);
+    subscribe(entry.role);
+    getContext().getLog().debug("Work [{}] joined the app (role [{}])", name, entry.role);
+  }
+
+  private void subscribe(String role) {
+    if (subscribedRoles.add(role)) {
+      getContext()
+          .getSystem()
+          .receptionist()
+          .tell(Receptionist.subscribe(HostKeys.forRole(role), listingAdapter));
+    }
+  }
+
+  // ---- calls from user code (on the pass thread)
+
+  @Override
+  public void run(WorkCore core, Object input) {
+    checkInPass("run()", core.name());
+    if (core.name() == null) {
+      components.scan(root);
+    }
+    WorkEntry entry = core.name() == null ? null : entries.get(core.name());
+    if (entry == null || entry.core != core) {
+      throw new IllegalStateException(
+          "This work is not part of the app: hold it in a field, List or Map<String, ...> of a"
+              + " Flow reachable from the root before calling run()");
+    }
+    JsonNode tree;
+    try {
+      tree = Json.tree(input);
+    } catch (Json.NotSerializableException e) {
+      throw endInPass(
+          Outcome.failed(
+              "Input of work "
+                  + entry.name
+                  + " is not JSON-serialisable (type "
+                  + input.getClass().getName()
+                  + "): "
+                  + e.getMessage(),
+              e));
+    }
+    String key = Json.text(tree);
+    WorkEntry.Call call = entry.callsByKey.get(key);
+    if (call == null
+        || (!entry.options.cacheCalls() && call.status == WorkStatus.SUCCEEDED)) {
+      call = send(entry, key, tree);
+    }
+    if (entry.options.parallel()) {
+      return;
+    }
+    switch (call.status) {
+      case SUCCEEDED, FAILED, STOPPED -> {
+        // done, or failed without raising: the pass goes on
+      }
+      default -> throw PassInterrupt.AWAIT;
+    }
+  }
+
+  private WorkEntry.Call send(WorkEntry entry, String key, JsonNode input) {
+    WorkEntry.Call call = new WorkEntry.Call(++nextCallId, key, input);
+    entry.callsByKey.put(key, call);
+    entry.active.put(call.id, call);
+    entry.latest = call;
+    entry.core.status(WorkStatus.PENDING, null, null);
+    if (entry.ref != null) {
+      entry.ref.tell(new WorkMessage.Run(call.id, input));
+    } else {
+      entry.unsent.addLast(call);
+      if (!entry.placing) {
+        place(entry);
+      }
+    }
+    return call;
+  }
+
+  @Override
+  public void stop(WorkCore core) {
+    checkInPass("stop()", core.name());
+    WorkEntry entry = entries.get(core.name());
+    if (entry == null) {
+      return;
+    }
+    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+      entry.finish(call, WorkStatus.STOPPED, "stopped_by_flow", null);
+    }
+    entry.unsent.clear();
+    if (entry.ref != null) {
+      entry.ref.tell(new WorkMessage.Stop("stopped_by_flow", false));
+    }
+  }
+
+  @Override
+  public void end(FlowCore flow, boolean failed, String reason) {
+    checkInPass(failed ? "fail()" : "stop()", flow.name());
+    String message =
+        failed
+            ? "Flow " + flow.name() + " failed the app" + (reason == null ? "" : ": " + reason)
+            : reason;
+    throw endInPass(failed ? Outcome.failed(message) : Outcome.stopped(message));
+  }
+
+  // ---- placement
+
+  private void place(WorkEntry entry) {
+    ActorRef<HostMessage> host = chooseHost(entry.role);
+    if (host == null) {
+      if (entry.latest != null && entry.latest.status == WorkStatus.PENDING) {
+        entry.progress(entry.latest, WorkStatus.PENDING, "no_node_with_role");
+      }
+      if (!entry.waitingForNode) {
+        entry.waitingForNode = true;
+        timers.startSingleTimer(
+            new WarnNoNode(entry.name), new WarnNoNode(entry.name), settings.placementWarnAfter());
+        timers.startSingleTimer(
+            new PlacementTimeout(entry.name),
+            new PlacementTimeout(entry.name),
+            settings.placementTimeout());
+      }
+      return;
+    }
+    JsonNode state;
+    try {
+      state = StateCodec.snapshot(entry.work);
+    } catch (RuntimeException e) {
+      Outcome o =
+          Outcome.failed("State of work " + entry.name + " cannot be sent: " + e.getMessage(), e);
+      if (inPass) {
+        throw endInPass(o);
+      }
+      beginEnd(o);
+      return;
+    }
+    entry.placing = true;
+    entry.host = host;
+    placedPerHost.merge(host, 1, Integer::sum);
+    host.tell(
+        new HostMessage.Place(
+            appId,
+            entry.name,
+            entry.work.getClass().getName(),
+            entry.role,
+            entry.options.parallel(),
+            entry.options.cacheCalls(),
+            entry.options.raiseException(),
+            state,
+            printer,
+            getContext().getSelf()));
+  }
+
+  /** The host of the role with the fewest of this app's works: spreads works over the role. */
+  private ActorRef<HostMessage> chooseHost(String role) {
+    Set<ActorRef<HostMessage>> candidates = new LinkedHashSet<>();
+    candidates.addAll(hostsByRole.getOrDefault(role, Set.of()));
+    candidates.addAll(hostsByRole.getOrDefault(HostKeys.ANY_ROLE, Set.of()));
+    if (localHost != null && (settings.serveAllRoles() || settings.roles().contains(role))) {
+      candidates.add(localHost);
+    }
+    ActorRef<HostMessage> best = null;
+    int bestCount = Integer.MAX_VALUE;
+    for (ActorRef<HostMessage> host : candidates) {
+      int count = placedPerHost.getOrDefault(host, 0);
+      if (count < bestCount
+          || (count == bestCount && host.path().toString().compareTo(best.path().toString()) < 0)) {
+        best = host;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  private Behavior<FlowMessage> onHostsChanged(HostsChanged changed) {
+    ServiceKey<?> key = changed.listing().getKey();
+    String role = key.id().substring("fulgur-host-".length());
+    @SuppressWarnings("unchecked")
+    ServiceKey<HostMessage> hostKey = (ServiceKey<HostMessage>) key;
+    Set<ActorRef<HostMessage>> hosts = changed.listing().getServiceInstances(hostKey);
+    hostsByRole.put(role, Set.copyOf(hosts));
+    getContext().getLog().debug("Hosts for role [{}]: {}", role, hosts);
+    if (ending) {
+      return next();
+    }
+    for (WorkEntry entry : entries.values()) {
+      if (entry.ref == null
+          && !entry.placing
+          && !entry.unsent.isEmpty()
+          && (role.equals(entry.role) || role.equals(HostKeys.ANY_ROLE))) {
+        place(entry);
+      }
+    }
+    return next();
+  }
+
+  private Behavior<FlowMessage> onPlaced(FlowMessage.Placed placed) {
+    WorkEntry entry = entries.get(placed.work());
+    if (entry == null) {
+      return next();
+    }
+    entry.ref = placed.workRef();
+    entry.placing = false;
+    entry.waitingForNode = false;
+    entry.core.nodeAddress(placed.nodeAddress());
+    timers.cancel(new WarnNoNode(entry.name));
+    timers.cancel(new PlacementTimeout(entry.name));
+    getContext().watchWith(placed.workRef(), new WorkTerminated(entry.name, placed.workRef()));
+    getContext().getLog().debug("Work [{}] placed on [{}]", entry.name, placed.nodeAddress());
+    if (ending) {
+      placed.workRef().tell(new WorkMessage.Stop("app_ended", true));
+      return next();
+    }
+    for (WorkEntry.Call call : entry.unsent) {
+      placed.workRef().tell(new WorkMessage.Run(call.id, call.input));
+    }
+    entry.unsent.clear();
+    return next();
+  }
+
+  private Behavior<FlowMessage> onPlacementFailed(FlowMessage.PlacementFailed failed) {
+    WorkEntry entry = entries.get(failed.work());
+    if (entry == null) {
+      return next();
+    }
+    entry.placing = false;
+    placedPerHost.merge(entry.host, -1, Integer::sum);
+    entry.host = null;
+    if (ending) {
+      releasedOrGone(entry);
+      return next();
+    }
+    WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
+    getContext()
+        .getLog()
+        .error("Work [{}] could not be placed on [{}]: {}", entry.name, failed.nodeAddress(),
+            failed.message());
+    for (WorkEntry.Call call : entry.unsent) {
+      entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
+    }
+    entry.unsent.clear();
+    workFailed(entry, failure);
+    return next();
+  }
+
+  private Behavior<FlowMessage> onWarnNoNode(WarnNoNode warn) {
+    WorkEntry entry = entries.get(warn.work());
+    if (entry != null && entry.waitingForNode && !ending) {
+      getContext()
+          .getLog()
+          .warn(
+              "Work [{}] is waiting for a node with role [{}]: no node in the cluster has that"
+                  + " role; the call fails after {} (fulgur.placement.timeout)",
+              entry.name,
+              entry.role,
+              settings.placementTimeout());
+    }
+    return next();
+  }
+
+  private Behavior<FlowMessage> onPlacementTimeout(PlacementTimeout timeout) {
+    WorkEntry entry = entries.get(timeout.work());
+    if (entry == null || !entry.waitingForNode || ending) {
+      return next();
+    }
+    entry.waitingForNode = false;
+    String message =
+        "no node with role '"
+            + entry.role
+            + "' joined within "
+            + settings.placementTimeout()
+            + " (fulgur.placement.timeout)";
+    getContext().getLog().error("Work [{}] failed: {}", entry.name, message);
+    WorkFailure failure = new WorkFailure("no_node_with_role", null, message, null);
+    for (WorkEntry.Call call : entry.unsent) {
+      entry.finish(call, WorkStatus.FAILED, "no_node_with_role", failure);
+    }
+    entry.unsent.clear();
+    workFailed(entry, failure);
+    return next();
+  }
+
+  // ---- events from works
+
+  private Behavior<FlowMessage> onStarted(FlowMessage.Started started) {
+    WorkEntry entry = entries.get(started.work());
+    WorkEntry.Call call = entry == null ? null : entry.active.get(started.callId());
+    if (call != null && call.status == WorkStatus.PENDING) {
+      entry.progress(call, WorkStatus.RUNNING, null);
+      requestPass();
+    }
+    return next();
+  }
+
+  private Behavior<FlowMessage> onStateChanged(FlowMessage.StateChanged changed) {
+    WorkEntry entry = entries.get(changed.work());
+    if (entry != null && applyState(entry, changed.state())) {
+      requestPass();
+    }
+    return next();
+  }
+
+  private boolean applyState(WorkEntry entry, JsonNode state) {
+    if (state == null || state.isNull()) {
+      return false;
+    }
+    try {
+      StateCodec.apply(entry.work, state);
+      return true;
+    } catch (RuntimeException e) {
+      getContext()
+          .getLog()
+          .warn("State of work [{}] could not be applied: {}", entry.name, e.getMessage());
+      return false;
+    }
+  }
+
+  private Behavior<FlowMessage> onDone(FlowMessage.Done done) {
+    WorkEntry entry = entries.get(done.work());
+    if (entry == null) {
+      return next();
+    }
+    applyState(entry, done.state());
+    WorkEntry.Call call = entry.active.get(done.callId());
+    if (call != null) {
+      entry.finish(call, WorkStatus.SUCCEEDED, null, null);
+    }
+    requestPass();
+    return next();
+  }
+
+  private Behavior<FlowMessage> onFailed(FlowMessage.Failed failed) {
+    WorkEntry entry = entries.get(failed.work());
+    if (entry == null) {
+      return next();
+    }
+    applyState(entry, failed.state());
+    WorkEntry.Call call = entry.active.get(failed.callId());
+    if (call == null) {
+      return next();
+    }
+    WorkFailure failure = failed.failure();
+    entry.finish(call, WorkStatus.FAILED, failure.reason(), failure);
+    getContext()
+        .getLog()
+        .warn("Work [{}] failed: {}", entry.name, failure.describe());
+    workFailed(entry, failure);
+    return next();
+  }
+
+  /** A call of the work failed: the app fails if the work raises, else the flow goes on. */
+  private void workFailed(WorkEntry entry, WorkFailure failure) {
+    if (entry.options.raiseException() && !ending) {
+      beginEnd(
+          Outcome.workFailed(
+              "Work " + entry.name + " failed: " + failure.describe(), entry.name, failure));
+    } else {
+      requestPass();
+    }
+  }
+
+  private Behavior<FlowMessage> onStopped(FlowMessage.Stopped stopped) {
+    WorkEntry entry = entries.get(stopped.work());
+    WorkEntry.Call call = entry == null ? null : entry.active.get(stopped.callId());
+    if (call != null) {
+      entry.finish(call, WorkStatus.STOPPED, stopped.reason(), null);
+      requestPass();
+    }
+    return next();
+  }
+
+  private Behavior<FlowMessage> onWorkTerminated(WorkTerminated terminated) {
+    WorkEntry entry = entries.get(terminated.work());
+    if (entry == null || !terminated.ref().equals(entry.ref)) {
+      return next();
+    }
+    entry.ref = null;
+    placedPerHost.merge(entry.host, -1, Integer::sum);
+    entry.host = null;
+    if (ending || entry.released) {
+      releasedOrGone(entry);
+      return next();
+    }
+    if (entry.active.isEmpty()) {
+      return next();
+    }
+    String node = entry.core.nodeAddress();
+    WorkFailure failure =
+        new WorkFailure("node_lost", null, "node " + node + " running the work is gone", null);
+    getContext().getLog().warn("Work [{}] lost its node [{}]", entry.name, node);
+    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+      entry.finish(call, WorkStatus.FAILED, "node_lost", failure);
+    }
+    workFailed(entry, failure);
+    return next();
+  }
+
+  // ---- the end of the app
+
+  private void beginEnd(Outcome o) {
+    if (ending) {
+      return;
+    }
+    ending = true;
+    finalOutcome = o;
+    if (o.failed()) {
+      getContext().getLog().error("App [{}] failed: {}", appId, o.message());
+    } else {
+      getContext()
+          .getLog()
+          .info("App [{}] ended{}", appId, o.message() == null ? "" : ": " + o.message());
+    }
+    for (WorkEntry entry : entries.values()) {
+      for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+        entry.finish(call, WorkStatus.STOPPED, "app_ended", null);
+      }
+      entry.unsent.clear();
+      if (entry.ref != null) {
+        entry.ref.tell(new WorkMessage.Stop("app_ended", true));
+        awaitingRelease.add(entry.name);
+      } else if (entry.placing) {
+        awaitingRelease.add(entry.name);
+      }
+    }
+    if (awaitingRelease.isEmpty()) {
+      finish();
+    } else {
+      timers.startSingleTimer(StopTimeout.INSTANCE, settings.appStopTimeout());
+    }
+  }
+
+  private Behavior<FlowMessage> onReleased(FlowMessage.Released released) {
+    WorkEntry entry = entries.get(released.work());
+    if (entry != null) {
+      entry.released = true;
+      releasedOrGone(entry);
+    }
+    return next();
+  }
+
+  private void releasedOrGone(WorkEntry entry) {
+    if (awaitingRelease.remove(entry.name) && awaitingRelease.isEmpty() && ending) {
+      finish();
+    }
+  }
+
+  private Behavior<FlowMessage> onStopTimeout() {
+    getContext()
+        .getLog()
+        .warn(
+            "Works {} did not stop within {} (fulgur.app.stop-timeout); ending the app anyway",
+            awaitingRelease,
+            settings.appStopTimeout());
+    finish();
+    return next();
+  }
+
+  private void finish() {
+    if (!finished) {
+      finished = true;
+      getContext().getLog().debug("App [{}] finished after {} passes", appId, passes);
+      outcome.complete(finalOutcome);
+    }
+  }
+
+}

@@ -1,0 +1,153 @@
+package io.fulgur.internal.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.fulgur.internal.Settings;
+import io.fulgur.internal.protocol.HostMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * Starts and stops a Fulgur node: one Pekko ActorSystem named {@code fulgur} with the cluster
+ * provider, its host actor if it hosts works, and whatever the caller spawns beside it.
+ */
+public final class NodeSystem {
+  /** The ActorSystem name every Fulgur node uses (nodes of one cluster share it). */
+  public static final String SYSTEM_NAME = "fulgur";
+
+  /** The dispatcher of the flow actor (user code of {@code Flow.run}). */
+  public static final DispatcherSelector FLOW_DISPATCHER =
+      DispatcherSelector.fromConfig("fulgur.flow-dispatcher");
+
+  /** The dispatcher of hosts and work actors. */
+  public static final DispatcherSelector WORK_DISPATCHER =
+      DispatcherSelector.fromConfig("fulgur.work-dispatcher");
+
+  private NodeSystem() {}
+
+  /**
+   * The node's full config: system properties, then the user's config, then Fulgur's node
+   * defaults (cluster provider, Artery on 127.0.0.1 and a free port, SLF4J logging), then the
+   * libraries' reference.conf. Cluster roles are {@code fulgur.node.roles} plus {@code
+   * pekko.cluster.roles}.
+   */
+  public static Config resolve(Config user) {
+    ClassLoader loader = NodeSystem.class.getClassLoader();
+    Config full =
+        ConfigFactory.defaultOverrides(loader)
+            .withFallback(user)
+            .withFallback(ConfigFactory.parseResources(loader, "fulgur-node-defaults.conf"))
+            .withFallback(ConfigFactory.defaultReference(loader))
+            .resolve();
+    Set<String> roles = new LinkedHashSet<>(full.getStringList("fulgur.node.roles"));
+    roles.addAll(full.getStringList("pekko.cluster.roles"));
+    List<String> roleList = new ArrayList<>(roles);
+    return full.withValue("fulgur.node.roles", ConfigValueFactory.fromIterable(roleList))
+        .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roleList))
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"));
+  }
+
+  /**
+   * Starts a node. Its guardian spawns the host (if {@code fulgur.node.host-works}) and then
+   * calls {@code alsoSpawn} with the context and the host (null if none). A node with no seed
+   * nodes forms a cluster of its own.
+   */
+  public static ActorSystem<Void> start(
+      Config full, Consumer<Spawned> alsoSpawn) {
+    Settings settings = Settings.from(full);
+    for (String role : settings.roles()) {
+      if (!role.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw new IllegalArgumentException(
+            "fulgur.node.roles: '" + role + "' is not a valid role name");
+      }
+    }
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.setup(
+                ctx -> {
+                  ActorRef<HostMessage> host = null;
+                  if (settings.hostWorks()) {
+                    host = ctx.spawn(NodeHost.create(settings), "host", WORK_DISPATCHER);
+                  }
+                  alsoSpawn.accept(new Spawned(ctx, host, settings));
+                  return Behaviors.empty();
+                }),
+            SYSTEM_NAME,
+            full);
+    if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    return system;
+  }
+
+  /** What the guardian spawned, handed to the caller's spawn step. */
+  public record Spawned(ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
+
+  /**
+   * Waits until this node is Up in the cluster.
+   *
+   * @throws IllegalStateException naming the seed nodes when it does not join in time
+   */
+  public static void awaitUp(ActorSystem<?> system, Duration timeout) {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(() -> up.complete(null));
+    try {
+      up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      List<String> seeds = system.settings().config().getStringList("pekko.cluster.seed-nodes");
+      throw new IllegalStateException(
+          "Fulgur node "
+              + Cluster.get(system).selfMember().address()
+              + " did not join the cluster within "
+              + timeout
+              + " (seed nodes "
+              + seeds
+              + "; see fulgur.node.join-timeout)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while joining the cluster", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Leaves the cluster and terminates the node, waiting up to {@code timeout}. */
+  public static void shutdown(ActorSystem<?> system, Duration timeout) {
+    CoordinatedShutdown.get(Adapter.toClassic(system))
+        .run(CoordinatedShutdown.unknownReason());
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      system.terminate();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // terminated with a failure: nothing more to do
+    }
+  }
+
+  /** The node's own address as a string ({@code pekko://fulgur@127.0.0.1:40123}). */
+  public static String address(ActorSystem<?> system) {
+    return Cluster.get(system).selfMember().address().toString();
+  }
+}

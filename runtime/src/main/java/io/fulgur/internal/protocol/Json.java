@@ -1,0 +1,79 @@
+package io.fulgur.internal.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import io.fulgur.Work;
+
+/**
+ * JSON for user data (inputs and state): one mapper whose output is canonical (map entries and
+ * properties sorted), so that equal inputs give equal call keys.
+ */
+public final class Json {
+  /** The mapper for user inputs and state. Thread-safe. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .addModule(new Jdk8Module())
+          .addModule(new JavaTimeModule())
+          .addModule(new ParameterNamesModule())
+          .build();
+
+  private Json() {}
+
+  /** A user value turned into JSON that does not fit. */
+  public static final class NotSerializableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotSerializableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The canonical JSON tree of a value.
+   *
+   * @throws NotSerializableException if Jackson cannot serialise it
+   */
+  public static JsonNode tree(Object value) {
+    try {
+      return MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new NotSerializableException(cause.getMessage(), cause);
+    }
+  }
+
+  /** The canonical text of a tree (the call key of an input). */
+  public static String text(JsonNode tree) {
+    try {
+      return MAPPER.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+  }
+
+  /**
+   * The input type {@code I} of a {@code Work<I>} subclass, or {@code Object} when the class
+   * leaves it open (then inputs arrive as plain JSON values: maps, lists, strings, numbers).
+   */
+  public static JavaType inputType(Class<?> workClass) {
+    JavaType[] params =
+        MAPPER.getTypeFactory().findTypeParameters(MAPPER.constructType(workClass), Work.class);
+    return params.length == 1 ? params[0] : MAPPER.constructType(Object.class);
+  }
+
+  /** Reads a tree as the given type. */
+  public static Object read(JsonNode tree, JavaType type) throws JsonProcessingException {
+    return MAPPER.treeToValue(tree, type);
+  }
+}

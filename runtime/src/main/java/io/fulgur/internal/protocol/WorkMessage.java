@@ -1,0 +1,24 @@
+package io.fulgur.internal.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What a work actor receives from the flow and the output printer. */
+public sealed interface WorkMessage extends CborSerializable {
+
+  /** Run {@code onRun(input)} as call {@code callId}, after the calls queued before it. */
+  record Run(long callId, JsonNode input) implements WorkMessage {}
+
+  /**
+   * Stop the running call and drop the queued ones. With {@code release}, the work actor ends
+   * once its call has stopped and reports {@link FlowMessage.Released} (the app is ending).
+   */
+  record Stop(String reason, boolean release) implements WorkMessage {}
+
+  /** The flow node printed a batch of this work's output. */
+  enum OutputPrinted implements WorkMessage {
+    INSTANCE
+  }
+
+  /** The work actor's own messages (timers, the runner thread's reports). */
+  non-sealed interface Internal extends WorkMessage {}
+}

@@ -1,0 +1,390 @@
+package io.fulgur.internal.work;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fulgur.Work;
+import io.fulgur.WorkFailure;
+import io.fulgur.internal.Internals;
+import io.fulgur.internal.Settings;
+import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.Json;
+import io.fulgur.internal.protocol.PrintMessage;
+import io.fulgur.internal.protocol.StateCodec;
+import io.fulgur.internal.protocol.WorkMessage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayDeque;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One work on its node: runs its calls one at a time, in order, each on a runner thread (never on
+ * a dispatcher thread); reports Started, Done, Failed and Stopped to the flow; sends the work's
+ * state while it runs and before Done; ships its output to the flow's node, and sends a call's
+ * Done only after its last line was printed.
+ */
+public final class WorkActor extends AbstractBehavior<WorkMessage> {
+
+  private enum Tick implements WorkMessage.Internal {
+    INSTANCE
+  }
+
+  private enum FlushOutput implements WorkMessage.Internal {
+    INSTANCE
+  }
+
+  private record ForceStop(long callId) implements WorkMessage.Internal {}
+
+  private record RunFinished(long callId, WorkFailure failure, boolean stopped)
+      implements WorkMessage.Internal {}
+
+  private static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+  private final String name;
+  private final Work<?> work;
+  private final JavaType inputType;
+  private final ActorRef<FlowMessage> flow;
+  private final ActorRef<PrintMessage> printer;
+  private final ExecutorService runners;
+  private final Settings settings;
+  private final TimerScheduler<WorkMessage> timers;
+  private final boolean hasState;
+  private final WorkOutput output;
+  private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>();
+  private final AtomicReference<Thread> runnerThread = new AtomicReference<>();
+
+  private WorkMessage.Run current;
+  private String stopReason;
+  private FlowMessage pendingFinal;
+  private int batchesInFlight;
+  private boolean releaseRequested;
+  private JsonNode lastState;
+  private boolean stateWarningLogged;
+
+  /**
+   * A work actor for an instance already created on this node.
+   *
+   * @param name the work's name
+   * @param work the node's own instance, with its initial state
+   * @param flow where events go
+   * @param printer the flow node's output printer
+   * @param runners the node's runner threads
+   * @param settings the node's settings
+   * @param nodeAddress this node's address, reported in Placed
+   */
+  public static Behavior<WorkMessage> create(
+      String name,
+      Work<?> work,
+      ActorRef<FlowMessage> flow,
+      ActorRef<PrintMessage> printer,
+      ExecutorService runners,
+      Settings settings,
+      String nodeAddress) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  flow.tell(new FlowMessage.Placed(name, ctx.getSelf(), nodeAddress));
+                  return new WorkActor(
+                      ctx, timers, name, work, flow, printer, runners, settings);
+                }));
+  }
+
+  private WorkActor(
+      ActorContext<WorkMessage> context,
+      TimerScheduler<WorkMessage> timers,
+      String name,
+      Work<?> work,
+      ActorRef<FlowMessage> flow,
+      ActorRef<PrintMessage> printer,
+      ExecutorService runners,
+      Settings settings) {
+    super(context);
+    this.timers = timers;
+    this.name = name;
+    this.work = work;
+    this.inputType = Json.inputType(work.getClass());
+    this.flow = flow;
+    this.printer = printer;
+    this.runners = runners;
+    this.settings = settings;
+    this.hasState = StateCodec.hasState(work);
+    ActorRef<WorkMessage> self = context.getSelf();
+    this.output =
+        new WorkOutput(
+            settings.outputBatchLines(),
+            settings.outputMaxBufferedLines(),
+            () -> self.tell(FlushOutput.INSTANCE));
+    this.lastState = hasState ? snapshotOrNull() : null;
+  }
+
+  @Override
+  public Receive<WorkMessage> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(WorkMessage.Run.class, this::onRun)
+        .onMessage(WorkMessage.Stop.class, this::onStop)
+        .onMessageEquals(WorkMessage.OutputPrinted.INSTANCE, this::onOutputPrinted)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(FlushOutput.INSTANCE, this::onFlushOutput)
+        .onMessage(RunFinished.class, this::onRunFinished)
+        .onMessage(ForceStop.class, this::onForceStop)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<WorkMessage> onRun(WorkMessage.Run run) {
+    if (releaseRequested) {
+      flow.tell(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
+      return this;
+    }
+    queue.addLast(run);
+    return startNextIfIdle();
+  }
+
+  private Behavior<WorkMessage> startNextIfIdle() {
+    while (current == null && pendingFinal == null) {
+      WorkMessage.Run next = queue.pollFirst();
+      if (next == null) {
+        timers.cancel(Tick.INSTANCE);
+        if (releaseRequested) {
+          flow.tell(new FlowMessage.Released(name));
+          return Behaviors.stopped();
+        }
+        return this;
+      }
+      Object input;
+      try {
+        input = Json.read(next.input(), inputType);
+      } catch (Exception e) {
+        flow.tell(
+            new FlowMessage.Failed(
+                name,
+                next.callId(),
+                failure("input_error", e, "input does not fit " + inputType.toCanonical()),
+                null));
+        continue;
+      }
+      start(next, input);
+    }
+    return this;
+  }
+
+  private void start(WorkMessage.Run run, Object input) {
+    current = run;
+    stopReason = null;
+    output.reset();
+    flow.tell(new FlowMessage.Started(name, run.callId()));
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.stateSyncInterval());
+    ActorRef<WorkMessage> self = getContext().getSelf();
+    long callId = run.callId();
+    try {
+      runners.execute(() -> runCall(self, callId, input));
+    } catch (RejectedExecutionException e) {
+      self.tell(
+          new RunFinished(callId, failure("node_stopping", e, "the node is shutting down"), false));
+    }
+  }
+
+  /** On the runner thread. */
+  private void runCall(ActorRef<WorkMessage> self, long callId, Object input) {
+    runnerThread.set(Thread.currentThread());
+    OutputRouter.ensureInstalled();
+    OutputRouter.bind(output);
+    WorkFailure failure = null;
+    boolean stopped = false;
+    try {
+      Internals.onRun(work, input);
+    } catch (WorkStoppedError e) {
+      stopped = true;
+    } catch (Throwable t) {
+      if (output.stopRequested() || isThreadDeath(t)) {
+        stopped = true;
+      } else {
+        failure = failure("user_exception", t, null);
+      }
+    } finally {
+      try {
+        OutputRouter.unbind();
+      } catch (WorkStoppedError ignored) {
+        stopped = true;
+      }
+      runnerThread.set(null);
+      Thread.interrupted();
+    }
+    self.tell(new RunFinished(callId, failure, stopped || output.stopRequested()));
+  }
+
+  private static boolean isThreadDeath(Throwable t) {
+    return t.getClass().getName().equals("java.lang.ThreadDeath");
+  }
+
+  private Behavior<WorkMessage> onRunFinished(RunFinished finished) {
+    if (current == null || current.callId() != finished.callId()) {
+      return this;
+    }
+    timers.cancel(Tick.INSTANCE);
+    timers.cancel(new ForceStop(finished.callId()));
+    output.endCall();
+    JsonNode state = hasState ? snapshotOrNull() : null;
+    if (state != null) {
+      lastState = state;
+    }
+    if (finished.stopped()) {
+      pendingFinal =
+          new FlowMessage.Stopped(
+              name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
+    } else if (finished.failure() != null) {
+      pendingFinal = new FlowMessage.Failed(name, finished.callId(), finished.failure(), state);
+    } else {
+      pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
+    }
+    current = null;
+    flushOutput();
+    return sendFinalWhenPrinted();
+  }
+
+  /** Output before Done: the final event waits until every line of the call was printed. */
+  private Behavior<WorkMessage> sendFinalWhenPrinted() {
+    if (pendingFinal != null && batchesInFlight == 0 && output.isEmpty()) {
+      flow.tell(pendingFinal);
+      pendingFinal = null;
+    }
+    return startNextIfIdle();
+  }
+
+  private Behavior<WorkMessage> onOutputPrinted() {
+    batchesInFlight--;
+    flushOutput();
+    return sendFinalWhenPrinted();
+  }
+
+  private Behavior<WorkMessage> onFlushOutput() {
+    flushOutput();
+    return this;
+  }
+
+  private void flushOutput() {
+    while (batchesInFlight < MAX_BATCHES_IN_FLIGHT) {
+      List<PrintMessage.Line> lines = output.drain();
+      if (lines.isEmpty()) {
+        return;
+      }
+      printer.tell(new PrintMessage.Print(name, lines, getContext().getSelf()));
+      batchesInFlight++;
+    }
+  }
+
+  private Behavior<WorkMessage> onTick() {
+    flushOutput();
+    if (hasState && current != null) {
+      JsonNode state = snapshotOrNull();
+      if (state != null && !state.equals(lastState)) {
+        lastState = state;
+        flow.tell(new FlowMessage.StateChanged(name, state));
+      }
+    }
+    return this;
+  }
+
+  private ObjectNode snapshotOrNull() {
+    try {
+      return StateCodec.snapshot(work);
+    } catch (ConcurrentModificationException e) {
+      // A collection changed under the snapshot: the next tick (or the final one) reads it again.
+      return null;
+    } catch (Json.NotSerializableException e) {
+      if (!stateWarningLogged) {
+        stateWarningLogged = true;
+        getContext().getLog().warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  private Behavior<WorkMessage> onStop(WorkMessage.Stop stop) {
+    for (WorkMessage.Run queued : queue) {
+      flow.tell(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
+    }
+    queue.clear();
+    if (stop.release()) {
+      releaseRequested = true;
+    }
+    if (current != null) {
+      if (stopReason == null) {
+        stopReason = stop.reason();
+        interruptCurrent();
+        if (settings.forceStopAfter() != null) {
+          timers.startSingleTimer(
+              new ForceStop(current.callId()),
+              new ForceStop(current.callId()),
+              settings.forceStopAfter());
+        }
+      }
+      return this;
+    }
+    return startNextIfIdle();
+  }
+
+  private void interruptCurrent() {
+    output.requestStop();
+    Thread t = runnerThread.get();
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  private Behavior<WorkMessage> onForceStop(ForceStop force) {
+    Thread t = runnerThread.get();
+    if (current != null && current.callId() == force.callId() && t != null) {
+      getContext()
+          .getLog()
+          .warn(
+              "Work [{}] ignored its stop for {}: forcing its thread [{}] to end",
+              name,
+              settings.forceStopAfter(),
+              t.getName());
+      forceStop(t);
+    }
+    return this;
+  }
+
+  /** Thread.stop still works on Java 17-19; on later JVMs the call is only interrupted. */
+  private void forceStop(Thread t) {
+    try {
+      Thread.class.getMethod("stop").invoke(t);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      getContext()
+          .getLog()
+          .warn("Work [{}] could not be forced to stop on this JVM: {}", name, e.toString());
+    }
+  }
+
+  private Behavior<WorkMessage> onPostStop() {
+    if (current != null) {
+      interruptCurrent();
+    }
+    return this;
+  }
+
+  static WorkFailure failure(String reason, Throwable t, String message) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    return new WorkFailure(
+        reason,
+        t.getClass().getName(),
+        message == null ? t.getMessage() : message + ": " + t.getMessage(),
+        trace.toString());
+  }
+}

@@ -1,0 +1,69 @@
+package io.fulgur.internal.work;
+
+import io.fulgur.Work;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+
+/**
+ * Creates a work's own instance on its node: with the class's no-argument constructor if it
+ * declares one, else without running any constructor of the subclass (as Java serialization
+ * does), since a {@code Work} subclass needs no no-argument constructor.
+ */
+public final class WorkInstantiator {
+  private WorkInstantiator() {}
+
+  /**
+   * Loads a work class by name, refusing anything that is not a concrete {@link Work} subclass.
+   *
+   * @throws ClassNotFoundException if it is not on this node's classpath
+   * @throws IllegalArgumentException if it is not a concrete Work subclass
+   */
+  public static Class<? extends Work<?>> load(String className) throws ClassNotFoundException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = Work.class.getClassLoader();
+    }
+    Class<?> cls;
+    try {
+      cls = Class.forName(className, false, loader);
+    } catch (ClassNotFoundException e) {
+      cls = Class.forName(className, false, Work.class.getClassLoader());
+    }
+    if (!Work.class.isAssignableFrom(cls)) {
+      throw new IllegalArgumentException(className + " is not a subclass of io.fulgur.Work");
+    }
+    if (Modifier.isAbstract(cls.getModifiers())) {
+      throw new IllegalArgumentException(className + " is abstract");
+    }
+    @SuppressWarnings("unchecked")
+    Class<? extends Work<?>> workClass = (Class<? extends Work<?>>) cls;
+    return workClass;
+  }
+
+  /** A new instance of the work class. */
+  public static Work<?> instantiate(Class<? extends Work<?>> cls)
+      throws ReflectiveOperationException {
+    try {
+      Constructor<? extends Work<?>> noArgs = cls.getDeclaredConstructor();
+      noArgs.setAccessible(true);
+      return noArgs.newInstance();
+    } catch (NoSuchMethodException e) {
+      return allocate(cls);
+    } catch (InvocationTargetException e) {
+      throw e;
+    }
+  }
+
+  private static Work<?> allocate(Class<?> cls) throws ReflectiveOperationException {
+    Class<?> factoryClass = Class.forName("sun.reflect.ReflectionFactory");
+    Object factory = factoryClass.getMethod("getReflectionFactory").invoke(null);
+    Constructor<?> workConstructor = Work.class.getDeclaredConstructor();
+    Constructor<?> constructor =
+        (Constructor<?>)
+            factoryClass
+                .getMethod("newConstructorForSerialization", Class.class, Constructor.class)
+                .invoke(factory, cls, workConstructor);
+    return (Work<?>) constructor.newInstance();
+  }
+}
