@@ -19,6 +19,22 @@ import java.util.List;
  * }</pre>
  */
 public final class LocalCluster implements AutoCloseable {
+  /**
+   * Faster membership and Receptionist gossip than Pekko's defaults: cheap for a handful of nodes
+   * on one machine, and it brings a node Up and its works' hosts into view in a fraction of the
+   * time. Given to every node and to {@link #appConfig()}, below the caller's config.
+   */
+  private static final Config LOCAL_TUNING =
+      ConfigFactory.parseString(
+          String.join(
+              "\n",
+              "pekko.cluster.gossip-interval = 200ms",
+              "pekko.cluster.leader-actions-interval = 200ms",
+              "pekko.cluster.distributed-data.notify-subscribers-interval = 100ms",
+              "pekko.cluster.distributed-data.gossip-interval = 500ms",
+              "pekko.cluster.typed.receptionist.distributed-data.notify-subscribers-interval ="
+                  + " 100ms"));
+
   private final List<Node> nodes;
   private final Config common;
 
@@ -47,6 +63,7 @@ public final class LocalCluster implements AutoCloseable {
     if (nodeRoles.length == 0) {
       throw new IllegalArgumentException("A LocalCluster needs at least one node");
     }
+    common = common.withFallback(LOCAL_TUNING);
     List<Node> started = new ArrayList<>();
     try {
       String seed = null;

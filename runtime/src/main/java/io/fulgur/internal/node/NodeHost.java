@@ -145,7 +145,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             .spawn(
                 WorkActor.create(
                     place.work(), work, place.flow(), place.printer(), runners, settings, address),
-                childName);
+                childName,
+                NodeSystem.WORK_DISPATCHER);
     getContext().watchWith(ref, new WorkEnded(place.appId(), ref));
     Set<ActorRef<WorkMessage>> works = worksByApp.get(place.appId());
     if (works == null) {

@@ -112,6 +112,7 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
       ExecutorService runners,
       Settings settings) {
     super(context);
+    context.setLoggerName(WorkActor.class);
     this.timers = timers;
     this.name = name;
     this.work = work;

@@ -1,0 +1,222 @@
+package io.fulgur;
+
+import static io.fulgur.Conditions.runApp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** How an app ends: stop, fail, failing works, bad input; and what it leaves behind. */
+class AppLifecycleTest {
+
+  static class Noop extends Work<String> {
+    public String ranOn;
+
+    Noop() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(String input) {
+      ranOn = nodeAddress();
+    }
+  }
+
+  static class StoppingFlow extends Flow {
+    final Noop work = new Noop();
+
+    @Override
+    public void run() {
+      work.run("x");
+      stop("done with " + work.ranOn);
+    }
+  }
+
+  @Test
+  void flowStopEndsTheAppNormally() {
+    StoppingFlow flow = new StoppingFlow();
+    runApp(new App(flow));
+    assertThat(flow.work.hasSucceeded()).isTrue();
+    assertThat(flow.name()).isEqualTo("root");
+    assertThat(flow.work.name()).isEqualTo("root.work");
+  }
+
+  @Test
+  void embeddedNodeListensOnLoopbackOnAFreePort() {
+    StoppingFlow flow = new StoppingFlow();
+    runApp(new App(flow));
+    assertThat(flow.work.ranOn).startsWith("pekko://fulgur@127.0.0.1:");
+    int port = Integer.parseInt(flow.work.ranOn.substring(flow.work.ranOn.lastIndexOf(':') + 1));
+    assertThat(port).isPositive().isNotEqualTo(25520);
+    assertThat(flow.work.nodeAddress()).isEqualTo(flow.work.ranOn);
+  }
+
+  static class FailingFlow extends Flow {
+    @Override
+    public void run() {
+      fail("the data is bad");
+    }
+  }
+
+  @Test
+  void flowFailEndsTheAppAsFailedWithItsReason() {
+    assertThatThrownBy(() -> runApp(new App(new FailingFlow())))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("the data is bad")
+        .hasMessageContaining("root");
+  }
+
+  static class Thrower extends Work<String> {
+    Thrower() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(String input) {
+      throw new IllegalArgumentException("cannot handle " + input);
+    }
+  }
+
+  static class RaisingFlow extends Flow {
+    final Thrower thrower = new Thrower();
+    final AtomicBoolean afterCall = new AtomicBoolean();
+
+    @Override
+    public void run() {
+      thrower.run("input-7");
+      afterCall.set(true);
+    }
+  }
+
+  @Test
+  void workExceptionFailsTheAppNamingTheWorkWithTheRemoteMessage() {
+    RaisingFlow flow = new RaisingFlow();
+    assertThatThrownBy(() -> runApp(new App(flow)))
+        .isInstanceOfSatisfying(
+            AppFailedException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("root.thrower")
+                  .contains("user_exception")
+                  .contains(IllegalArgumentException.class.getName())
+                  .contains("cannot handle input-7");
+              assertThat(e.workName()).isEqualTo("root.thrower");
+              assertThat(e.workFailure().exceptionClass())
+                  .isEqualTo(IllegalArgumentException.class.getName());
+              assertThat(e.workFailure().stackTrace()).contains("Thrower.onRun");
+            });
+    assertThat(flow.afterCall).isFalse();
+    assertThat(flow.thrower.hasFailed()).isTrue();
+  }
+
+  /** Not JSON-serialisable: Jackson finds no properties. */
+  static final class Opaque {
+    private final int secret = 42;
+
+    @Override
+    public String toString() {
+      return "Opaque" + secret;
+    }
+  }
+
+  static class OpaqueWork extends Work<Opaque> {
+    OpaqueWork() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(Opaque input) {}
+  }
+
+  static class BadInputFlow extends Flow {
+    final OpaqueWork work = new OpaqueWork();
+
+    @Override
+    public void run() {
+      try {
+        work.run(new Opaque());
+      } catch (Exception swallowed) {
+        // user code that catches Exception cannot keep the app from failing
+      }
+    }
+  }
+
+  @Test
+  void unserialisableInputFailsTheAppNamingTheWorkAndTheType() {
+    assertThatThrownBy(() -> runApp(new App(new BadInputFlow())))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("root.work")
+        .hasMessageContaining(Opaque.class.getName())
+        .hasMessageContaining("not JSON-serialisable");
+  }
+
+  static class ThrowingFlow extends Flow {
+    @Override
+    public void run() {
+      throw new IllegalStateException("flow bug");
+    }
+  }
+
+  @Test
+  void anExceptionInTheFlowFailsTheApp() {
+    assertThatThrownBy(() -> runApp(new App(new ThrowingFlow())))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("flow bug")
+        .hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void callingRunOutsideAPassIsRefused() {
+    Noop work = new Noop();
+    assertThatThrownBy(() -> work.run("x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not part of a running app");
+    StoppingFlow flow = new StoppingFlow();
+    runApp(new App(flow));
+    assertThatThrownBy(() -> flow.work.run("y"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("root.work")
+        .hasMessageContaining("during a pass");
+  }
+
+  @Test
+  void anAppRunsOnce() {
+    App app = new App(new StoppingFlow());
+    runApp(app);
+    assertThatThrownBy(app::run).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void invalidConfigurationFailsWithTheKey() {
+    App app =
+        new App(new StoppingFlow(), ConfigFactory.parseString("fulgur.placement.timeout = -1s"));
+    assertThatThrownBy(app::run)
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("fulgur.placement.timeout");
+  }
+
+  @Test
+  void severalAppsRunOneAfterAnotherAndLeaveNothingRunning() {
+    for (int i = 0; i < 3; i++) {
+      StoppingFlow flow = new StoppingFlow();
+      runApp(new App(flow));
+      assertThat(flow.work.hasSucceeded()).isTrue();
+    }
+    Conditions.await(
+        "no Fulgur or Pekko thread left",
+        Duration.ofSeconds(20),
+        () -> fulgurThreads().isEmpty());
+  }
+
+  static List<String> fulgurThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("fulgur"))
+        .toList();
+  }
+}
