@@ -40,6 +40,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 
 /**
  * The flow actor of one app: runs the root flow's passes (on its own dispatcher, since {@code
@@ -68,6 +70,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private record HostsChanged(Receptionist.Listing listing) implements FlowMessage.Internal {}
 
   private record WarnNoNode(String work) implements FlowMessage.Internal {}
+
+  private record ListingSettled(String work) implements FlowMessage.Internal {}
 
   private record PlacementTimeout(String work) implements FlowMessage.Internal {}
 
@@ -158,6 +162,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .onMessage(FlowMessage.Released.class, this::onReleased)
         .onMessage(WorkTerminated.class, this::onWorkTerminated)
         .onMessage(WarnNoNode.class, this::onWarnNoNode)
+        .onMessage(ListingSettled.class, this::onListingSettled)
         .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
         .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
         .build();
@@ -356,6 +361,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   // ---- placement
 
   private void place(WorkEntry entry) {
+    if (!entry.listingSettled && listingBehindMembership(entry.role)) {
+      // The Receptionist has not shown every host of the role yet: wait a little, so that works
+      // spread over all the role's nodes instead of piling onto the first one seen.
+      timers.startSingleTimer(
+          new ListingSettled(entry.name), new ListingSettled(entry.name), settings.listingSettle());
+      return;
+    }
     ActorRef<HostMessage> host = chooseHost(entry.role);
     if (host == null) {
       if (entry.latest != null && entry.latest.status == WorkStatus.PENDING) {
@@ -384,6 +396,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       beginEnd(o);
       return;
     }
+    entry.listingSettled = true;
+    timers.cancel(new ListingSettled(entry.name));
     entry.placing = true;
     entry.host = host;
     placedPerHost.merge(host, 1, Integer::sum);
@@ -399,6 +413,27 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             state,
             printer,
             getContext().getSelf()));
+  }
+
+  private boolean listingBehindMembership(String role) {
+    int expected = 0;
+    for (Member m : Cluster.get(Adapter.toClassic(getContext().getSystem())).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && m.hasRole(role)) {
+        expected++;
+      }
+    }
+    return hostsByRole.getOrDefault(role, Set.of()).size() < expected;
+  }
+
+  private Behavior<FlowMessage> onListingSettled(ListingSettled settled) {
+    WorkEntry entry = entries.get(settled.work());
+    if (entry != null && !entry.listingSettled) {
+      entry.listingSettled = true;
+      if (entry.ref == null && !entry.placing && !entry.unsent.isEmpty() && !ending) {
+        place(entry);
+      }
+    }
+    return next();
   }
 
   /** The host of the role with the fewest of this app's works: spreads works over the role. */

@@ -46,6 +46,7 @@ final class WorkEntry {
   ActorRef<HostMessage> host;
   boolean placing;
   boolean waitingForNode;
+  boolean listingSettled;
   boolean released;
   Call latest;
 
