@@ -1,0 +1,79 @@
+package io.fulgur.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.fulgur.App;
+import io.fulgur.CloudCompute;
+import io.fulgur.Flow;
+import io.fulgur.Node;
+import io.fulgur.Work;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The deployment HOCON forms a working cluster and carries the settings it documents. */
+class ClusterConfigTest {
+
+  @Test
+  void defaultsDescribeOneNodeOnLoopbackWithTheSplitBrainResolver() {
+    Config config = ClusterConfig.load();
+    assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
+    assertThat(config.getString("pekko.remote.artery.canonical.hostname")).isEqualTo("127.0.0.1");
+    assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(2552);
+    assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrain");
+    assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy"))
+        .isEqualTo("keep-majority");
+    assertThat(config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
+  }
+
+  /** Reports its node. */
+  static class Where extends Work<String> {
+    public String ranOn;
+
+    Where() {
+      super(new CloudCompute("cpu"));
+    }
+
+    @Override
+    protected void onRun(String input) {
+      ranOn = nodeAddress();
+    }
+  }
+
+  static class WhereFlow extends Flow {
+    final Where where = new Where();
+
+    @Override
+    public void run() {
+      where.run("x");
+      stop();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aWorkerNodeAndAnAppFormAClusterFromIt() {
+    Config worker =
+        ClusterConfig.load(
+            ConfigFactory.parseString(
+                "pekko.remote.artery.canonical.port = 0\nfulgur.node.roles = [cpu]"));
+    try (Node node = Node.start(worker)) {
+      assertThat(node.roles()).containsExactly("cpu");
+      Config flowNode =
+          ClusterConfig.load(
+              ConfigFactory.parseString(
+                  "pekko.remote.artery.canonical.port = 0\n"
+                      + "fulgur.node.host-works = off\n"
+                      + "pekko.cluster.seed-nodes = [\""
+                      + node.address()
+                      + "\"]"));
+      WhereFlow flow = new WhereFlow();
+      new App(flow, flowNode).run();
+      assertThat(flow.where.ranOn).isEqualTo(node.address());
+    }
+  }
+}
