@@ -27,7 +27,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *   <li>sequential round trip: a flow calls a no-op sequential work with a new input each pass
  *       (send Run, Done, next pass, next send), on one node and across two in-JVM nodes, beside a
  *       Pekko actor that asks an echo actor one request at a time on the same topology, with the
- *       same config (Artery TCP, Jackson CBOR).
+ *       same config (Artery TCP, Jackson CBOR) and the same dispatchers as Fulgur's flow (the
+ *       asking actor) and works (the echo actor).
  * </ul>
  *
  * <pre>RoundTripBenchmark [calls] [rounds]     (defaults: 5000 5)</pre>
@@ -183,8 +184,8 @@ public final class RoundTripBenchmark {
         NodeSystem.start(
             full,
             spawned -> {
-              ActorRef<PekkoPing.Ping> echo = spawned.context().spawn(PekkoPing.echo(), "echo");
-              spawned.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger");
+              ActorRef<PekkoPing.Ping> echo = spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER);
+              spawned.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger", NodeSystem.FLOW_DISPATCHER);
             });
     try {
       return Stats.of(done.get(60, TimeUnit.SECONDS));
@@ -199,7 +200,7 @@ public final class RoundTripBenchmark {
     ActorSystem<Void> echoSystem =
         NodeSystem.start(
             NodeSystem.resolve(base),
-            spawned -> echoRef.complete(spawned.context().spawn(PekkoPing.echo(), "echo")));
+            spawned -> echoRef.complete(spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
     ActorSystem<Void> pingSystem = null;
     try {
       NodeSystem.awaitUp(echoSystem, java.time.Duration.ofSeconds(20));
@@ -217,7 +218,7 @@ public final class RoundTripBenchmark {
               spawned -> {
                 ActorRef<PekkoPing.Ping> echo =
                     ActorRefResolver.get(spawned.context().getSystem()).resolveActorRef(echoPath);
-                spawned.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger");
+                spawned.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger", NodeSystem.FLOW_DISPATCHER);
               });
       return Stats.of(done.get(60, TimeUnit.SECONDS));
     } finally {
