@@ -6,6 +6,7 @@ package io.fulgur;
  * could not start.
  */
 public class AppFailedException extends RuntimeException {
+  /** Serialization version. */
   private static final long serialVersionUID = 1L;
 
   private final String workName;

@@ -23,11 +23,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -167,13 +169,19 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private Behavior<HostMessage> onFlowGone(FlowGone gone) {
     Set<ActorRef<WorkMessage>> works = worksByApp.remove(gone.appId());
-    if (works != null && !works.isEmpty()) {
+    boolean nodeStopping =
+        CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
+            .getShutdownReason()
+            .isPresent();
+    if (works != null && !works.isEmpty() && !nodeStopping) {
       getContext()
           .getLog()
           .warn(
               "The flow of app [{}] is gone: stopping its {} works on this node",
               gone.appId(),
               works.size());
+    }
+    if (works != null) {
       for (ActorRef<WorkMessage> work : List.copyOf(works)) {
         getContext().stop(work);
       }

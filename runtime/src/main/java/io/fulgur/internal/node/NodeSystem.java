@@ -73,6 +73,8 @@ public final class NodeSystem {
   public static ActorSystem<Void> start(
       Config full, Consumer<Spawned> alsoSpawn) {
     Settings settings = Settings.from(full);
+    // Initialise SLF4J on this thread before Pekko's threads log concurrently.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     for (String role : settings.roles()) {
       if (!role.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
         throw new IllegalArgumentException(
