@@ -2,6 +2,7 @@ package io.fulgur;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.fulgur.internal.AppDefaults;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.flow.FlowActor;
 import io.fulgur.internal.flow.Outcome;
@@ -34,9 +35,13 @@ public final class App {
   private final Config config;
   private final AtomicBoolean started = new AtomicBoolean();
 
-  /** An app on the embedded default node: local, loopback only, serving every compute name. */
+  /**
+   * An app on the embedded default node: local, loopback only, serving every compute name. (When
+   * the {@code fulgur run} launcher starts the app's {@code main}, the flow's node joins the
+   * launcher's cluster instead.)
+   */
   public App(Flow root) {
-    this(root, EMBEDDED);
+    this(root, AppDefaults.get() != null ? AppDefaults.get() : EMBEDDED);
   }
 
   /**

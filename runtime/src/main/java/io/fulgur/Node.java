@@ -58,6 +58,20 @@ public final class Node implements AutoCloseable {
     return settings.roles();
   }
 
+  /**
+   * Blocks until the node has stopped: closed, shut down by the JVM (SIGTERM), or removed from the
+   * cluster (for example downed by the split-brain resolver).
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // terminated with a failure: it has stopped all the same
+    }
+  }
+
   /** Leaves the cluster and stops the node (its works are stopped); idempotent. */
   @Override
   public void close() {

@@ -6,23 +6,32 @@ import java.util.Objects;
  * How a {@link Work} is placed and called. Immutable: each {@code with*} method returns a copy.
  *
  * <p>Defaults ({@link #defaults()}): compute {@link CloudCompute#DEFAULT}, {@code parallel=false},
- * {@code cacheCalls=true}, {@code raiseException=true}.
+ * {@code cacheCalls=true}, {@code raiseException=true}, {@code maxRetries=0}.
  */
 public final class WorkOptions {
   private static final WorkOptions DEFAULTS =
-      new WorkOptions(CloudCompute.DEFAULT, false, true, true);
+      new WorkOptions(CloudCompute.DEFAULT, false, true, true, 0);
 
   private final CloudCompute compute;
   private final boolean parallel;
   private final boolean cacheCalls;
   private final boolean raiseException;
+  private final int maxRetries;
 
   private WorkOptions(
-      CloudCompute compute, boolean parallel, boolean cacheCalls, boolean raiseException) {
+      CloudCompute compute,
+      boolean parallel,
+      boolean cacheCalls,
+      boolean raiseException,
+      int maxRetries) {
     this.compute = Objects.requireNonNull(compute, "compute must not be null");
     this.parallel = parallel;
     this.cacheCalls = cacheCalls;
     this.raiseException = raiseException;
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be 0 or more, was " + maxRetries);
+    }
+    this.maxRetries = maxRetries;
   }
 
   /**
@@ -34,7 +43,7 @@ public final class WorkOptions {
 
   /** A copy that places the work on a node with the given compute's role. */
   public WorkOptions withCompute(CloudCompute compute) {
-    return new WorkOptions(compute, parallel, cacheCalls, raiseException);
+    return new WorkOptions(compute, parallel, cacheCalls, raiseException, maxRetries);
   }
 
   /**
@@ -42,7 +51,7 @@ public final class WorkOptions {
    * work's {@code run} ends the flow's pass until its call has succeeded.
    */
   public WorkOptions withParallel(boolean parallel) {
-    return new WorkOptions(compute, parallel, cacheCalls, raiseException);
+    return new WorkOptions(compute, parallel, cacheCalls, raiseException, maxRetries);
   }
 
   /**
@@ -50,7 +59,7 @@ public final class WorkOptions {
    * not run again. Uncached: it is run again each time the flow reaches it.
    */
   public WorkOptions withCacheCalls(boolean cacheCalls) {
-    return new WorkOptions(compute, parallel, cacheCalls, raiseException);
+    return new WorkOptions(compute, parallel, cacheCalls, raiseException, maxRetries);
   }
 
   /**
@@ -58,7 +67,24 @@ public final class WorkOptions {
    * app. {@code false}: the work is FAILED and the flow goes on (read {@link Work#hasFailed()}).
    */
   public WorkOptions withRaiseException(boolean raiseException) {
-    return new WorkOptions(compute, parallel, cacheCalls, raiseException);
+    return new WorkOptions(compute, parallel, cacheCalls, raiseException, maxRetries);
+  }
+
+  /**
+   * A copy with the given retry policy for lost nodes: when the node running a call leaves the
+   * cluster (crash, downing), the call is placed on another node with the same role and run
+   * again, at most {@code maxRetries} times; after that it fails with reason {@code node_lost}.
+   * Exceptions thrown by {@code onRun} are never retried. Default 0.
+   *
+   * @throws IllegalArgumentException if {@code maxRetries} is negative
+   */
+  public WorkOptions withMaxRetries(int maxRetries) {
+    return new WorkOptions(compute, parallel, cacheCalls, raiseException, maxRetries);
+  }
+
+  /** How many times a call whose node was lost is run again on another node. */
+  public int maxRetries() {
+    return maxRetries;
   }
 
   /** The compute (cluster role) the work is placed on. */
@@ -87,12 +113,13 @@ public final class WorkOptions {
         && compute.equals(other.compute)
         && parallel == other.parallel
         && cacheCalls == other.cacheCalls
-        && raiseException == other.raiseException;
+        && raiseException == other.raiseException
+        && maxRetries == other.maxRetries;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(compute, parallel, cacheCalls, raiseException);
+    return Objects.hash(compute, parallel, cacheCalls, raiseException, maxRetries);
   }
 
   @Override
@@ -105,6 +132,8 @@ public final class WorkOptions {
         + cacheCalls
         + ", raiseException="
         + raiseException
+        + ", maxRetries="
+        + maxRetries
         + "]";
   }
 }

@@ -92,6 +92,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private final Set<String> subscribedRoles = new HashSet<>();
   private final Map<ActorRef<HostMessage>, Integer> placedPerHost = new HashMap<>();
   private final Set<String> awaitingRelease = new HashSet<>();
+  /** Hosts whose node was lost: later placements avoid them (a restarted node has a new host). */
+  private final Set<ActorRef<HostMessage>> lostHosts = new HashSet<>();
 
   private boolean up;
   private boolean passScheduled;
@@ -444,6 +446,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (localHost != null && (settings.serveAllRoles() || settings.roles().contains(role))) {
       candidates.add(localHost);
     }
+    candidates.removeAll(lostHosts);
     ActorRef<HostMessage> best = null;
     int bestCount = Integer.MAX_VALUE;
     for (ActorRef<HostMessage> host : candidates) {
@@ -491,7 +494,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     timers.cancel(new WarnNoNode(entry.name));
     timers.cancel(new PlacementTimeout(entry.name));
     getContext().watchWith(placed.workRef(), new WorkTerminated(entry.name, placed.workRef()));
-    getContext().getLog().debug("Work [{}] placed on [{}]", entry.name, placed.nodeAddress());
+    getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
     if (ending) {
       placed.workRef().tell(new WorkMessage.Stop("app_ended", true));
       return next();
@@ -659,24 +662,63 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (entry == null || !terminated.ref().equals(entry.ref)) {
       return next();
     }
+    ActorRef<HostMessage> lostHost = entry.host;
     entry.ref = null;
-    placedPerHost.merge(entry.host, -1, Integer::sum);
+    placedPerHost.merge(lostHost, -1, Integer::sum);
     entry.host = null;
     if (ending || entry.released) {
       releasedOrGone(entry);
       return next();
     }
-    if (entry.active.isEmpty()) {
-      return next();
+    if (lostHost != null && !lostHost.equals(localHost)) {
+      lostHosts.add(lostHost);
     }
     String node = entry.core.nodeAddress();
+    if (entry.active.isEmpty()) {
+      getContext().getLog().info("Work [{}] lost its node [{}] while idle", entry.name, node);
+      return next();
+    }
+    List<WorkEntry.Call> retried = new ArrayList<>();
+    List<WorkEntry.Call> failed = new ArrayList<>();
+    for (WorkEntry.Call call : entry.active.values()) {
+      if (call.retries < entry.options.maxRetries()) {
+        retried.add(call);
+      } else {
+        failed.add(call);
+      }
+    }
     WorkFailure failure =
         new WorkFailure("node_lost", null, "node " + node + " running the work is gone", null);
-    getContext().getLog().warn("Work [{}] lost its node [{}]", entry.name, node);
-    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+    for (WorkEntry.Call call : failed) {
       entry.finish(call, WorkStatus.FAILED, "node_lost", failure);
     }
-    workFailed(entry, failure);
+    for (WorkEntry.Call call : retried) {
+      call.retries++;
+      entry.progress(call, WorkStatus.PENDING, "node_lost_retrying");
+      entry.unsent.addLast(call);
+    }
+    if (!retried.isEmpty()) {
+      getContext()
+          .getLog()
+          .warn(
+              "Work [{}] lost its node [{}]: placing {} call(s) again on another node with role"
+                  + " [{}] (retry {} of {})",
+              entry.name,
+              node,
+              retried.size(),
+              entry.role,
+              retried.get(0).retries,
+              entry.options.maxRetries());
+      entry.core.nodeAddress(null);
+      entry.listingSettled = true;
+      place(entry);
+    }
+    if (!failed.isEmpty()) {
+      getContext().getLog().warn("Work [{}] lost its node [{}]", entry.name, node);
+      workFailed(entry, failure);
+    } else {
+      requestPass();
+    }
     return next();
   }
 

@@ -23,6 +23,8 @@ final class WorkEntry {
     final String key;
     final JsonNode input;
     WorkStatus status = WorkStatus.PENDING;
+    /** How many times the call was re-placed after its node was lost. */
+    int retries;
 
     Call(long id, String key, JsonNode input) {
       this.id = id;

@@ -52,6 +52,10 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
 
   private static final int MAX_BATCHES_IN_FLIGHT = 2;
 
+  /** For the runner threads, which outlive the actor when it is stopped under a running call. */
+  private static final org.slf4j.Logger RUNNER_LOG =
+      org.slf4j.LoggerFactory.getLogger(WorkActor.class);
+
   private final String name;
   private final Work<?> work;
   private final JavaType inputType;
@@ -64,6 +68,7 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
   private final WorkOutput output;
   private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>();
   private final AtomicReference<Thread> runnerThread = new AtomicReference<>();
+  private volatile boolean actorStopped;
 
   private WorkMessage.Run current;
   private String stopReason;
@@ -224,6 +229,10 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
       runnerThread.set(null);
       Thread.interrupted();
     }
+    if (actorStopped) {
+      RUNNER_LOG.info("Work [{}] stopped: the thread of its call {} has ended", name, callId);
+      return;
+    }
     self.tell(new RunFinished(callId, failure, stopped || output.stopRequested()));
   }
 
@@ -349,34 +358,55 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
   private Behavior<WorkMessage> onForceStop(ForceStop force) {
     Thread t = runnerThread.get();
     if (current != null && current.callId() == force.callId() && t != null) {
-      getContext()
-          .getLog()
-          .warn(
-              "Work [{}] ignored its stop for {}: forcing its thread [{}] to end",
-              name,
-              settings.forceStopAfter(),
-              t.getName());
-      forceStop(t);
+      forceStop(t, name, settings.forceStopAfter());
     }
     return this;
   }
 
   /** Thread.stop still works on Java 17-19; on later JVMs the call is only interrupted. */
-  private void forceStop(Thread t) {
+  private static void forceStop(Thread t, String name, java.time.Duration after) {
+    RUNNER_LOG.warn(
+        "Work [{}] ignored its stop for {}: forcing its thread [{}] to end",
+        name,
+        after,
+        t.getName());
     try {
       Thread.class.getMethod("stop").invoke(t);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      getContext()
-          .getLog()
-          .warn("Work [{}] could not be forced to stop on this JVM: {}", name, e.toString());
+      RUNNER_LOG.warn("Work [{}] could not be forced to stop on this JVM: {}", name, e.toString());
     }
   }
 
   private Behavior<WorkMessage> onPostStop() {
+    actorStopped = true;
     if (current != null) {
+      RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
       interruptCurrent();
+      Thread t = runnerThread.get();
+      if (t != null && settings.forceStopAfter() != null) {
+        reapLater(t, name, settings.forceStopAfter());
+      }
     }
     return this;
+  }
+
+  /** The actor is gone, timers with it: a daemon thread forces a call that ignores its stop. */
+  private static void reapLater(Thread target, String name, java.time.Duration after) {
+    Thread reaper =
+        new Thread(
+            () -> {
+              try {
+                target.join(after.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (target.isAlive()) {
+                forceStop(target, name, after);
+              }
+            },
+            "fulgur-reaper-" + name);
+    reaper.setDaemon(true);
+    reaper.start();
   }
 
   static WorkFailure failure(String reason, Throwable t, String message) {
