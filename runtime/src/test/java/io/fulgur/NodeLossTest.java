@@ -43,6 +43,7 @@ class NodeLossTest {
 
   @Test
   void aNodeThatLeavesFailsItsRunningCallsWithNodeLost() throws Exception {
+    Blocker.never = new CountDownLatch(1);
     try (LocalCluster cluster = LocalCluster.start("cpu")) {
       LossFlow flow = new LossFlow();
       CompletableFuture<Void> app =
@@ -57,6 +58,85 @@ class NodeLossTest {
       assertThat(flow.blocker.status()).isEqualTo(WorkStatus.FAILED);
       assertThat(flow.blocker.statusReason()).isEqualTo("node_lost");
       assertThat(flow.blocker.failure().orElseThrow().message()).contains(lostNode);
+    } finally {
+      Blocker.never.countDown();
+    }
+  }
+
+  /** Blocks on its first node; returns at once on any other. */
+  static class Survivor extends Work<String> {
+    static volatile String firstNode;
+    public String finishedOn;
+
+    Survivor() {
+      super(
+          WorkOptions.defaults()
+              .withCompute(new CloudCompute("cpu"))
+              .withParallel(true)
+              .withMaxRetries(1));
+    }
+
+    @Override
+    protected void onRun(String input) throws InterruptedException {
+      if (firstNode == null) {
+        firstNode = nodeAddress();
+        Blocker.never.await(60, TimeUnit.SECONDS);
+      }
+      finishedOn = nodeAddress();
+    }
+  }
+
+  static class RetryFlow extends Flow {
+    final Survivor survivor = new Survivor();
+    final Noop later = new Noop();
+
+    @Override
+    public void run() {
+      survivor.run("x");
+      if (survivor.hasSucceeded()) {
+        later.run("placed after the loss");
+        stop();
+      }
+    }
+  }
+
+  static class Noop extends Work<String> {
+    public String ranOn;
+
+    Noop() {
+      super(new CloudCompute("cpu"));
+    }
+
+    @Override
+    protected void onRun(String input) {
+      ranOn = nodeAddress();
+    }
+  }
+
+  @Test
+  void withRetriesACallOfALostNodeRunsAgainOnAnotherNodeOfItsRole() throws Exception {
+    Blocker.never = new CountDownLatch(1);
+    Survivor.firstNode = null;
+    try (LocalCluster cluster = LocalCluster.start("cpu", "cpu")) {
+      RetryFlow flow = new RetryFlow();
+      CompletableFuture<Void> app =
+          CompletableFuture.runAsync(
+              () -> new App(flow, cluster.appConfig()).run(),
+              r -> new Thread(r, "test-app").start());
+      Conditions.await("the work runs", Duration.ofSeconds(30), flow.survivor::isRunning);
+      String lost = flow.survivor.nodeAddress();
+      Node lostNode =
+          cluster.nodes().stream().filter(n -> n.address().equals(lost)).findFirst().orElseThrow();
+      lostNode.close();
+      app.get(30, TimeUnit.SECONDS);
+      assertThat(flow.survivor.hasSucceeded()).isTrue();
+      assertThat(flow.survivor.finishedOn).isNotEqualTo(lost);
+      assertThat(flow.survivor.statusHistory())
+          .extracting(c -> c.status() + "/" + c.reason())
+          .containsSubsequence("RUNNING/null", "PENDING/node_lost_retrying", "RUNNING/null",
+              "SUCCEEDED/null");
+      // later placements avoid the lost node
+      assertThat(flow.later.ranOn).isEqualTo(flow.survivor.finishedOn);
     } finally {
       Blocker.never.countDown();
     }
