@@ -144,6 +144,11 @@ public final class RoundTripBenchmark {
     }
     rows.add(row("sequential round trip, two in-JVM nodes", fulgurTwo, pekkoTwo));
 
+    print(rows, rounds, calls);
+  }
+
+  /** Prints the table. */
+  static void print(List<String[]> rows, int rounds, int calls) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
@@ -161,7 +166,7 @@ public final class RoundTripBenchmark {
     }
   }
 
-  private static String[] row(String name, Stats fulgur, Stats pekko) {
+  static String[] row(String name, Stats fulgur, Stats pekko) {
     return new String[] {
       name,
       us(fulgur.percentileMicros(50)),
@@ -200,8 +205,9 @@ public final class RoundTripBenchmark {
     ActorSystem<Void> echoSystem =
         NodeSystem.start(
             NodeSystem.resolve(base),
-            spawned -> echoRef.complete(spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
-    ActorSystem<Void> pingSystem = null;
+            spawned ->
+                echoRef.complete(
+                    spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
     try {
       NodeSystem.awaitUp(echoSystem, java.time.Duration.ofSeconds(20));
       String echoPath =
@@ -211,21 +217,33 @@ public final class RoundTripBenchmark {
           ConfigFactory.parseString(
                   "pekko.cluster.seed-nodes = [\"" + NodeSystem.address(echoSystem) + "\"]")
               .withFallback(base);
-      CompletableFuture<long[]> done = new CompletableFuture<>();
-      pingSystem =
-          NodeSystem.start(
-              NodeSystem.resolve(joining),
-              spawned -> {
-                ActorRef<PekkoPing.Ping> echo =
-                    ActorRefResolver.get(spawned.context().getSystem()).resolveActorRef(echoPath);
-                spawned.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger", NodeSystem.FLOW_DISPATCHER);
-              });
+      return pekkoAsk(joining, echoPath, calls);
+    } finally {
+      NodeSystem.shutdown(echoSystem, java.time.Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * Starts a node with {@code config} that asks the echo actor at {@code echoPath} {@code calls}
+   * times, one at a time, from an actor on the flow dispatcher.
+   */
+  static Stats pekkoAsk(Config config, String echoPath, int calls) throws Exception {
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    ActorSystem<Void> pingSystem =
+        NodeSystem.start(
+            NodeSystem.resolve(config),
+            spawned -> {
+              ActorRef<PekkoPing.Ping> echo =
+                  ActorRefResolver.get(spawned.context().getSystem()).resolveActorRef(echoPath);
+              spawned
+                  .context()
+                  .spawn(
+                      PekkoPing.pinger(echo, calls, done), "pinger", NodeSystem.FLOW_DISPATCHER);
+            });
+    try {
       return Stats.of(done.get(60, TimeUnit.SECONDS));
     } finally {
-      if (pingSystem != null) {
-        NodeSystem.shutdown(pingSystem, java.time.Duration.ofSeconds(10));
-      }
-      NodeSystem.shutdown(echoSystem, java.time.Duration.ofSeconds(10));
+      NodeSystem.shutdown(pingSystem, java.time.Duration.ofSeconds(10));
     }
   }
 }
