@@ -1,6 +1,7 @@
 package io.fulgur.cluster;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
@@ -22,16 +23,16 @@ final class NetworkOptions {
   @Option(
       names = "--port",
       paramLabel = "PORT",
-      description = "Artery TCP port of this node; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  int port = 0;
+      description = "Artery TCP port of this node; 0 picks a free one (default: 0).")
+  Integer port;
 
   @Option(
       names = "--hostname",
       paramLabel = "HOST",
       description =
-          "Address the other nodes reach this one at (default: ${DEFAULT-VALUE}). Use the"
+          "Address the other nodes reach this one at (default: 127.0.0.1). Use the"
               + " machine's network address when nodes run on several machines.")
-  String hostname = "127.0.0.1";
+  String hostname;
 
   @Option(
       names = "--seed",
@@ -39,47 +40,78 @@ final class NetworkOptions {
       split = ",",
       description =
           "A node of the cluster to join (repeatable). None: this node starts a new cluster.")
-  List<String> seeds = new ArrayList<>();
+  List<String> seeds;
 
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "A HOCON file with more settings (fulgur.*, pekko.*), below these options.")
+      description =
+          "A HOCON file with more settings (fulgur.*, pekko.*): options given on the command"
+              + " line win over it, and it wins over their defaults.")
   File config;
 
   @Option(
       names = "--join-timeout",
       paramLabel = "DURATION",
-      description = "How long to wait to join the cluster (default: ${DEFAULT-VALUE}).")
-  String joinTimeout = "20s";
+      description = "How long to wait to join the cluster (default: 20s).")
+  String joinTimeout;
 
-  /** The node's config: these options over the file over fulgur-cluster.conf. */
+  /**
+   * The node's config: the command's own settings, then the options given on the command line,
+   * then the --config file, then the options' defaults, then fulgur-cluster.conf.
+   */
   Config toConfig(Config commandSettings) {
-    if (port < 0 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "--port must be 0-65535, was " + port);
-    }
-    if (port != 0) {
-      checkFree(hostname, port);
-    }
-    List<String> seedAddresses = new ArrayList<>();
-    for (String seed : seeds) {
-      seedAddresses.add(seedAddress(seed));
-    }
     Config fromFile = ConfigFactory.empty();
     if (config != null) {
       if (!config.isFile()) {
         throw new ParameterException(spec.commandLine(), "--config: no file " + config);
       }
-      fromFile = ConfigFactory.parseFile(config);
+      try {
+        fromFile = ConfigFactory.parseFile(config);
+      } catch (ConfigException e) {
+        throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+      }
     }
-    Config options =
-        ConfigFactory.empty()
-            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
-            .withValue(
-                "pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(hostname))
-            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses))
-            .withValue("fulgur.node.join-timeout", ConfigValueFactory.fromAnyRef(joinTimeout));
-    return ClusterConfig.load(commandSettings.withFallback(options).withFallback(fromFile));
+    Config given = ConfigFactory.empty();
+    if (port != null) {
+      if (port < 0 || port > 65535) {
+        throw new ParameterException(spec.commandLine(), "--port must be 0-65535, was " + port);
+      }
+      given = given.withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port));
+    }
+    if (hostname != null) {
+      given = given.withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(hostname));
+    }
+    if (seeds != null) {
+      List<String> seedAddresses = new ArrayList<>();
+      for (String seed : seeds) {
+        seedAddresses.add(seedAddress(seed));
+      }
+      given = given.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses));
+    }
+    if (joinTimeout != null) {
+      given = given.withValue("fulgur.node.join-timeout", ConfigValueFactory.fromAnyRef(joinTimeout));
+    }
+    Config defaults =
+        ConfigFactory.parseString(
+            "pekko.remote.artery.canonical.port = 0\n"
+                + "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"\n"
+                + "pekko.cluster.seed-nodes = []\n"
+                + "fulgur.node.join-timeout = 20s");
+    Config full;
+    try {
+      full =
+          ClusterConfig.load(
+              commandSettings.withFallback(given).withFallback(fromFile).withFallback(defaults));
+    } catch (ConfigException e) {
+      throw new ParameterException(spec.commandLine(), "invalid configuration: " + e.getMessage());
+    }
+    int finalPort = full.getInt("pekko.remote.artery.canonical.port");
+    if (finalPort != 0) {
+      checkFree(full.getString("pekko.remote.artery.canonical.hostname"), finalPort);
+    }
+    seedsForMessages = full.getStringList("pekko.cluster.seed-nodes");
+    return full;
   }
 
   /** Fails with one line if the port cannot be bound (Pekko would log a stack trace first). */
@@ -115,7 +147,12 @@ final class NetworkOptions {
     return "pekko://fulgur@" + seed;
   }
 
+  private List<String> seedsForMessages = List.of();
+
+  /** The seed nodes the node was given, for messages. */
   String seedsForMessages() {
-    return seeds.isEmpty() ? "none (a new cluster)" : String.join(", ", seeds);
+    return seedsForMessages.isEmpty()
+        ? "none (a new cluster)"
+        : String.join(", ", seedsForMessages).replace("pekko://fulgur@", "");
   }
 }
