@@ -277,6 +277,8 @@ class FlowSemanticsTest {
     assertThat(history)
         .extracting(StatusChange::status)
         .containsExactly(WorkStatus.PENDING, WorkStatus.RUNNING, WorkStatus.SUCCEEDED);
+    // PENDING, FAILED and STOPPED carry a reason: a first call waits for its work's placement
+    assertThat(history.get(0).reason()).isEqualTo("placing");
     for (int i = 1; i < history.size(); i++) {
       assertThat(history.get(i).at()).isAfterOrEqualTo(history.get(i - 1).at());
     }

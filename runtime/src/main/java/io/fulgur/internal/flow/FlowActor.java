@@ -322,7 +322,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.callsByKey.put(key, call);
     entry.active.put(call.id, call);
     entry.latest = call;
-    entry.core.status(WorkStatus.PENDING, null, null);
+    entry.core.status(WorkStatus.PENDING, entry.ref != null ? "queued" : "placing", null);
     if (entry.ref != null) {
       entry.ref.tell(new WorkMessage.Run(call.id, input));
     } else {
