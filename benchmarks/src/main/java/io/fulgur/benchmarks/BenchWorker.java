@@ -1,5 +1,6 @@
 package io.fulgur.benchmarks;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.internal.node.NodeSystem;
 import java.io.IOException;
@@ -10,14 +11,17 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The other process of {@link ProcessRoundTripBenchmark}: one Fulgur worker node (role {@code
- * cpu}) that also runs a plain Pekko echo actor, so that Fulgur and Pekko are measured between the
- * same two processes. Prints its address and the echo's ref, and ends when its stdin closes.
+ * The other process of the two-process scenarios: one Fulgur worker node (role {@code cpu}) that
+ * also runs a plain Pekko echo actor and a Hazelcast member, so that the three are measured
+ * between the same two processes. Prints its address, the echo's ref and "READY"; ends when its
+ * stdin closes.
+ *
+ * <pre>BenchWorker HAZELCAST_CLUSTER_NAME</pre>
  */
 public final class BenchWorker {
   private BenchWorker() {}
 
-  /** Starts the node; see the class comment. */
+  /** Starts the node and the member; see the class comment. */
   public static void main(String[] args) throws Exception {
     CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
     ActorSystem<Void> system =
@@ -27,8 +31,10 @@ public final class BenchWorker {
                 echo.complete(
                     spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
     NodeSystem.awaitUp(system, Duration.ofSeconds(30));
+    HazelcastInstance member = HazelcastBaseline.member(args[0]);
     System.out.println("ADDRESS " + NodeSystem.address(system));
     System.out.println("ECHO " + ActorRefResolver.get(system).toSerializationFormat(echo.get()));
+    System.out.println("READY");
     System.out.flush();
     try {
       while (System.in.read() >= 0) {
@@ -37,6 +43,7 @@ public final class BenchWorker {
     } catch (IOException e) {
       // stdin gone: stop
     }
+    member.shutdown();
     NodeSystem.shutdown(system, Duration.ofSeconds(10));
   }
 }

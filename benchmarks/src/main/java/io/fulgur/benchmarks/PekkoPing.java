@@ -30,6 +30,51 @@ final class PekkoPing {
         .build();
   }
 
+  private record Pipelined(boolean ok) {}
+
+  /**
+   * Keeps {@code inFlight} asks outstanding over {@code echoes} until {@code total} were answered;
+   * completes with the elapsed nanos.
+   */
+  static Behavior<Object> pipelined(
+      java.util.List<ActorRef<Ping>> echoes, int total, int inFlight, CompletableFuture<Long> done) {
+    return Behaviors.setup(
+        ctx -> {
+          long t0 = System.nanoTime();
+          int[] sent = {0};
+          int[] answered = {0};
+          Runnable send =
+              () -> {
+                ActorRef<Ping> echo = echoes.get(sent[0] % echoes.size());
+                long s = sent[0]++;
+                ctx.ask(
+                    Pong.class,
+                    echo,
+                    Duration.ofSeconds(30),
+                    replyTo -> new Ping(s, replyTo),
+                    (pong, failure) -> new Pipelined(failure == null));
+              };
+          for (int i = 0; i < Math.min(inFlight, total); i++) {
+            send.run();
+          }
+          return Behaviors.receive(Object.class)
+              .onMessage(
+                  Pipelined.class,
+                  p -> {
+                    answered[0]++;
+                    if (answered[0] == total) {
+                      done.complete(System.nanoTime() - t0);
+                      return Behaviors.stopped();
+                    }
+                    if (sent[0] < total) {
+                      send.run();
+                    }
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+
   /** Asks {@code echo} {@code count} times in sequence; completes with each round trip's nanos. */
   static Behavior<Object> pinger(ActorRef<Ping> echo, int count, CompletableFuture<long[]> done) {
     return Behaviors.setup(

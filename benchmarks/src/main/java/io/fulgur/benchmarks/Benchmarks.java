@@ -1,0 +1,607 @@
+package io.fulgur.benchmarks;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.fulgur.App;
+import io.fulgur.CloudCompute;
+import io.fulgur.Flow;
+import io.fulgur.LocalCluster;
+import io.fulgur.Work;
+import io.fulgur.WorkOptions;
+import io.fulgur.internal.node.NodeSystem;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Fulgur beside plain Pekko and Hazelcast's {@code IExecutorService}, every scenario in this one
+ * process and run, on the same topology: each row shows the median of the measured iterations
+ * (after warm-up), min-max, and the ratios Fulgur/Pekko and Fulgur/Hazelcast.
+ *
+ * <pre>Benchmarks [quick]     (quick: tiny sizes, one iteration: a smoke run)</pre>
+ */
+public final class Benchmarks {
+  private final boolean quick;
+  private final int warmups;
+  private final int iterations;
+  private final int calls;
+  private final List<Row> rows = new ArrayList<>();
+
+  private Benchmarks(boolean quick) {
+    this.quick = quick;
+    this.warmups = quick ? 0 : 1;
+    this.iterations = quick ? 1 : 3;
+    this.calls = quick ? 50 : 2000;
+  }
+
+  /** One line of the table: per-iteration values of each system (null: not measured). */
+  record Row(String scenario, String unit, boolean higherIsBetter, double[] fulgur, double[] pekko,
+      double[] hazelcast) {}
+
+  /** Runs every scenario and prints the table. */
+  public static void main(String[] args) throws Exception {
+    Benchmarks b = new Benchmarks(args.length > 0 && args[0].equals("quick"));
+    b.runAll();
+    b.print();
+  }
+
+  /** The rows measured so far (for the smoke test). */
+  List<Row> rows() {
+    return rows;
+  }
+
+  static Benchmarks quick() {
+    return new Benchmarks(true);
+  }
+
+  void runAll() throws Exception {
+    sequentialOneNode();
+    sequentialTwoNodes();
+    sequentialTwoProcesses();
+    fanOut();
+    passCost();
+    memory();
+    startup();
+  }
+
+  // ---- measuring helpers
+
+  interface Iteration {
+    double[] run() throws Exception;
+  }
+
+  /** Runs warm-ups then iterations; each returns one value per metric. */
+  private double[][] measure(int metrics, Iteration iteration) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      iteration.run();
+    }
+    double[][] values = new double[metrics][iterations];
+    for (int i = 0; i < iterations; i++) {
+      double[] v = iteration.run();
+      for (int m = 0; m < metrics; m++) {
+        values[m][i] = v[m];
+      }
+    }
+    return values;
+  }
+
+  private static double[] chainMetrics(long[] rtts) {
+    Stats s = Stats.of(rtts);
+    return new double[] {s.percentileMicros(50), s.percentileMicros(99), 1e6 / s.meanMicros()};
+  }
+
+  private void addChainRows(String name, double[][] f, double[][] p, double[][] h) {
+    rows.add(new Row(name + ": p50", "us", false, f[0], p[0], h[0]));
+    rows.add(new Row(name + ": p99", "us", false, f[1], p[1], h[1]));
+    rows.add(new Row(name + ": calls/s", "1/s", true, f[2], p[2], h[2]));
+  }
+
+  private static void log(String what) {
+    System.err.println("[bench] " + what);
+  }
+
+  // ---- sequential chain
+
+  /** A no-op work. */
+  static final class Noop extends Work<Integer> {
+    Noop(WorkOptions options) {
+      super(options);
+    }
+
+    @Override
+    protected void onRun(Integer input) {}
+  }
+
+  /** Calls a no-op sequential work with 0, 1, 2, ...: one call per pass; records each cycle. */
+  static final class ChainFlow extends Flow {
+    final Noop work;
+    final List<Noop> idle = new ArrayList<>();
+    final long[] rtts;
+    private int next;
+    private long sentAt;
+
+    ChainFlow(CloudCompute compute, int calls, int idleWorks) {
+      this.work = new Noop(WorkOptions.defaults().withCompute(compute));
+      this.rtts = new long[calls];
+      for (int i = 0; i < idleWorks; i++) {
+        idle.add(new Noop(WorkOptions.defaults().withCompute(compute)));
+      }
+    }
+
+    @Override
+    public void run() {
+      if (next > 0) {
+        rtts[next - 1] = System.nanoTime() - sentAt;
+      }
+      if (next == rtts.length) {
+        stop();
+      }
+      sentAt = System.nanoTime();
+      work.run(next++);
+    }
+  }
+
+  private static final Config EMBEDDED = ConfigFactory.parseString("fulgur.node.serve-all-roles = on");
+  private static final Config NO_HOST = ConfigFactory.parseString("fulgur.node.host-works = off");
+
+  private void sequentialOneNode() throws Exception {
+    log("sequential chain, one node");
+    double[][] f =
+        measure(3, () -> {
+          ChainFlow chain = new ChainFlow(CloudCompute.DEFAULT, calls, 0);
+          new App(chain, EMBEDDED).run();
+          return chainMetrics(chain.rtts);
+        });
+    double[][] p =
+        measure(3, () -> {
+          CompletableFuture<long[]> done = new CompletableFuture<>();
+          ActorSystem<Void> system =
+              NodeSystem.start(NodeSystem.resolve(NO_HOST), sp -> {
+                ActorRef<PekkoPing.Ping> echo =
+                    sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER);
+                sp.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
+                    NodeSystem.FLOW_DISPATCHER);
+              });
+          try {
+            return chainMetrics(done.get(120, TimeUnit.SECONDS));
+          } finally {
+            NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+          }
+        });
+    HazelcastInstance member = HazelcastBaseline.member("fulgur-bench-" + UUID.randomUUID());
+    double[][] h;
+    try {
+      h = measure(3, () -> chainMetrics(
+          HazelcastBaseline.sequential(member, member.getCluster().getLocalMember(), calls)));
+    } finally {
+      member.shutdown();
+    }
+    addChainRows("sequential chain, one node", f, p, h);
+  }
+
+  private void sequentialTwoNodes() throws Exception {
+    log("sequential chain, two in-JVM nodes");
+    double[][] f;
+    try (LocalCluster cluster = LocalCluster.start("cpu")) {
+      f = measure(3, () -> {
+        ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
+        new App(chain, cluster.appConfig()).run();
+        return chainMetrics(chain.rtts);
+      });
+    }
+    CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
+    ActorSystem<Void> echoSystem =
+        NodeSystem.start(NodeSystem.resolve(NO_HOST), s -> echo.complete(
+            s.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+    double[][] p;
+    try {
+      NodeSystem.awaitUp(echoSystem, java.time.Duration.ofSeconds(30));
+      String echoPath = ActorRefResolver.get(echoSystem).toSerializationFormat(echo.get());
+      Config joining = seeds(NodeSystem.address(echoSystem)).withFallback(NO_HOST);
+      p = measure(3, () -> chainMetrics(pekkoAsk(joining, echoPath, calls)));
+    } finally {
+      NodeSystem.shutdown(echoSystem, java.time.Duration.ofSeconds(10));
+    }
+    String name = "fulgur-bench-" + UUID.randomUUID();
+    HazelcastInstance m1 = HazelcastBaseline.member(name);
+    HazelcastInstance m2 = HazelcastBaseline.member(name);
+    double[][] h;
+    try {
+      HazelcastBaseline.awaitMembers(m1, 2);
+      Member target = m2.getCluster().getLocalMember();
+      h = measure(3, () -> chainMetrics(HazelcastBaseline.sequential(m1, target, calls)));
+    } finally {
+      m1.shutdown();
+      m2.shutdown();
+    }
+    addChainRows("sequential chain, two in-JVM nodes", f, p, h);
+  }
+
+  private static Config seeds(String... addresses) {
+    return ConfigFactory.parseString(
+        "pekko.cluster.seed-nodes = [\"" + String.join("\",\"", addresses) + "\"]");
+  }
+
+  /** Starts a node with {@code config} that asks the echo at {@code echoPath}, one at a time. */
+  static long[] pekkoAsk(Config config, String echoPath, int calls) throws Exception {
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        NodeSystem.start(NodeSystem.resolve(config), s -> {
+          ActorRef<PekkoPing.Ping> echo =
+              ActorRefResolver.get(s.context().getSystem()).resolveActorRef(echoPath);
+          s.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
+              NodeSystem.FLOW_DISPATCHER);
+        });
+    try {
+      return done.get(120, TimeUnit.SECONDS);
+    } finally {
+      NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+    }
+  }
+
+  private void sequentialTwoProcesses() throws Exception {
+    log("sequential chain, two JVM processes");
+    String hzName = "fulgur-bench-" + UUID.randomUUID();
+    Process worker =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath(), BenchWorker.class.getName(), hzName)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+      String address = null;
+      String echo = null;
+      for (String line = out.readLine(); line != null && !line.equals("READY");
+          line = out.readLine()) {
+        if (line.startsWith("ADDRESS ")) {
+          address = line.substring(8);
+        } else if (line.startsWith("ECHO ")) {
+          echo = line.substring(5);
+        }
+      }
+      if (address == null || echo == null) {
+        throw new IllegalStateException("the worker process ended before it was ready");
+      }
+      Config joining = seeds(address).withFallback(NO_HOST);
+      double[][] f = measure(3, () -> {
+        ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
+        new App(chain, joining).run();
+        return chainMetrics(chain.rtts);
+      });
+      String echoPath = echo;
+      double[][] p = measure(3, () -> chainMetrics(pekkoAsk(joining, echoPath, calls)));
+      HazelcastInstance local = HazelcastBaseline.member(hzName);
+      double[][] h;
+      try {
+        HazelcastBaseline.awaitMembers(local, 2);
+        Member remote = local.getCluster().getMembers().stream()
+            .filter(m -> !m.localMember()).findFirst().orElseThrow();
+        h = measure(3, () -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
+      } finally {
+        local.shutdown();
+      }
+      addChainRows("sequential chain, two JVM processes", f, p, h);
+    } finally {
+      worker.getOutputStream().close();
+      if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+        worker.destroyForcibly();
+      }
+    }
+  }
+
+  /** This JVM's classpath, also under exec:java (whose class loader holds the project's jars). */
+  private static String classpath() {
+    List<String> entries = new ArrayList<>();
+    if (Benchmarks.class.getClassLoader() instanceof URLClassLoader loader) {
+      for (URL url : loader.getURLs()) {
+        entries.add(new File(url.getPath()).getAbsolutePath());
+      }
+    }
+    return entries.isEmpty()
+        ? System.getProperty("java.class.path")
+        : String.join(File.pathSeparator, entries);
+  }
+
+  // ---- fan-out
+
+  /** Starts N parallel no-op works once both hosts are in view, and waits for all. */
+  static final class FanOutFlow extends Flow {
+    final List<Noop> works = new ArrayList<>();
+    final Noop warm1 = parallelNoop();
+    final Noop warm2 = parallelNoop();
+    long startedAt;
+    long doneAt;
+
+    FanOutFlow(int n) {
+      for (int i = 0; i < n; i++) {
+        works.add(parallelNoop());
+      }
+    }
+
+    private static Noop parallelNoop() {
+      return new Noop(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
+    }
+
+    @Override
+    public void run() {
+      warm1.run(0);
+      warm2.run(0);
+      if (!warm1.hasSucceeded() || !warm2.hasSucceeded()) {
+        return;
+      }
+      if (startedAt == 0) {
+        startedAt = System.nanoTime();
+      }
+      int done = 0;
+      for (Noop w : works) {
+        w.run(1);
+        if (w.hasSucceeded()) {
+          done++;
+        }
+      }
+      if (done == works.size()) {
+        doneAt = System.nanoTime();
+        stop();
+      }
+    }
+  }
+
+  private void fanOut() throws Exception {
+    int n = quick ? 200 : 10_000;
+    log("fan-out of " + n + " parallel works over two nodes");
+    double[][] f;
+    try (LocalCluster cluster = LocalCluster.start("cpu", "cpu")) {
+      f = measure(1, () -> {
+        FanOutFlow flow = new FanOutFlow(n);
+        new App(flow, cluster.appConfig()).run();
+        return new double[] {n / ((flow.doneAt - flow.startedAt) / 1e9)};
+      });
+    }
+    List<ActorSystem<Void>> echoSystems = new ArrayList<>();
+    List<String> echoPaths = new ArrayList<>();
+    double[][] p;
+    try {
+      for (int i = 0; i < 2; i++) {
+        CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
+        Config c = i == 0 ? NO_HOST : seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
+        ActorSystem<Void> s = NodeSystem.start(NodeSystem.resolve(c), sp -> echo.complete(
+            sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+        echoSystems.add(s);
+        NodeSystem.awaitUp(s, java.time.Duration.ofSeconds(30));
+        echoPaths.add(ActorRefResolver.get(s).toSerializationFormat(echo.get()));
+      }
+      Config joining = seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
+      p = measure(1, () -> {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        ActorSystem<Void> system = NodeSystem.start(NodeSystem.resolve(joining), s -> {
+          List<ActorRef<PekkoPing.Ping>> echoes = new ArrayList<>();
+          for (String path : echoPaths) {
+            echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
+          }
+          s.context().spawn(PekkoPing.pipelined(echoes, n, 1024, done), "pinger",
+              NodeSystem.FLOW_DISPATCHER);
+        });
+        try {
+          return new double[] {n / (done.get(120, TimeUnit.SECONDS) / 1e9)};
+        } finally {
+          NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+        }
+      });
+    } finally {
+      for (ActorSystem<Void> s : echoSystems) {
+        NodeSystem.shutdown(s, java.time.Duration.ofSeconds(10));
+      }
+    }
+    String name = "fulgur-bench-" + UUID.randomUUID();
+    HazelcastInstance submitter = HazelcastBaseline.member(name);
+    HazelcastInstance t1 = HazelcastBaseline.member(name);
+    HazelcastInstance t2 = HazelcastBaseline.member(name);
+    double[][] h;
+    try {
+      HazelcastBaseline.awaitMembers(submitter, 3);
+      List<Member> targets =
+          List.of(t1.getCluster().getLocalMember(), t2.getCluster().getLocalMember());
+      h = measure(1, () -> new double[] {HazelcastBaseline.pipelined(submitter, targets, n, 1024)});
+    } finally {
+      submitter.shutdown();
+      t1.shutdown();
+      t2.shutdown();
+    }
+    rows.add(new Row("fan-out " + n + " parallel works, two nodes: works/s", "1/s", true,
+        f[0], p[0], h[0]));
+  }
+
+  // ---- pass cost at scale
+
+  private void passCost() throws Exception {
+    int[] sizes = quick ? new int[] {100, 1000} : new int[] {1_000, 10_000, 100_000};
+    int passCalls = quick ? 30 : 300;
+    double[] first = null;
+    for (int size : sizes) {
+      log("pass cost with " + size + " idle works");
+      double[][] f = measure(1, () -> {
+        ChainFlow chain = new ChainFlow(CloudCompute.DEFAULT, passCalls, size);
+        new App(chain, EMBEDDED).run();
+        return new double[] {Stats.of(chain.rtts).percentileMicros(50)};
+      });
+      rows.add(new Row("pass cost, " + size + " works, one changes: pass p50", "us", false,
+          f[0], null, null));
+      if (first == null) {
+        first = f[0];
+      } else {
+        double[] ratio = new double[f[0].length];
+        for (int i = 0; i < ratio.length; i++) {
+          ratio[i] = f[0][i] / first[Math.min(i, first.length - 1)];
+        }
+        rows.add(new Row("pass cost, " + size + " vs " + sizes[0] + " works", "x", false,
+            ratio, null, null));
+      }
+    }
+  }
+
+  // ---- memory
+
+  /** Places N no-op works (one call each) and stops when all succeeded. */
+  static final class PlaceAllFlow extends Flow {
+    final List<Noop> works = new ArrayList<>();
+    final Runnable whenAllPlaced;
+    boolean measured;
+
+    PlaceAllFlow(int n, Runnable whenAllPlaced) {
+      this.whenAllPlaced = whenAllPlaced;
+      for (int i = 0; i < n; i++) {
+        works.add(new Noop(WorkOptions.defaults().withParallel(true)));
+      }
+    }
+
+    @Override
+    public void run() {
+      int done = 0;
+      for (Noop w : works) {
+        w.run(1);
+        if (w.hasSucceeded()) {
+          done++;
+        }
+      }
+      if (done == works.size() && !measured) {
+        measured = true;
+        whenAllPlaced.run();
+        stop();
+      }
+    }
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private void memory() throws Exception {
+    int[] sizes = quick ? new int[] {200} : new int[] {10_000};
+    for (int n : sizes) {
+      log("heap per placed idle work, " + n + " works");
+      double[][] f = measure(1, () -> {
+        long[] heap = new long[2];
+        PlaceAllFlow empty = new PlaceAllFlow(0, () -> heap[0] = usedHeapAfterGc());
+        new App(empty, EMBEDDED).run();
+        PlaceAllFlow flow = new PlaceAllFlow(n, () -> heap[1] = usedHeapAfterGc());
+        long before = usedHeapAfterGc();
+        new App(flow, EMBEDDED).run();
+        return new double[] {(heap[1] - before) / (double) n};
+      });
+      double[][] p = measure(1, () -> {
+        CompletableFuture<Void> spawned = new CompletableFuture<>();
+        ActorSystem<Void> system = NodeSystem.start(NodeSystem.resolve(NO_HOST), s -> { });
+        try {
+          long before = usedHeapAfterGc();
+          system.systemActorOf(Behaviors.<Object>setup(ctx -> {
+            for (int i = 0; i < n; i++) {
+              ctx.spawn(PekkoPing.echo(), "echo-" + i);
+            }
+            spawned.complete(null);
+            return Behaviors.empty();
+          }), "idle-actors", org.apache.pekko.actor.typed.Props.empty());
+          spawned.get(60, TimeUnit.SECONDS);
+          return new double[] {(usedHeapAfterGc() - before) / (double) n};
+        } finally {
+          NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+        }
+      });
+      rows.add(new Row("heap per idle placed work (Pekko: per idle actor), " + n, "B", false,
+          f[0], p[0], null));
+    }
+  }
+
+  // ---- start-up
+
+  private void startup() throws Exception {
+    log("start-up");
+    double[][] v = measure(2, () -> {
+      Process probe = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-cp", classpath(), StartupProbe.class.getName())
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      double cold = Double.NaN;
+      double warm = Double.NaN;
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          if (line.startsWith("COLD ")) {
+            cold = Double.parseDouble(line.substring(5));
+          } else if (line.startsWith("WARM ")) {
+            warm = Double.parseDouble(line.substring(5));
+          }
+        }
+      }
+      probe.waitFor(60, TimeUnit.SECONDS);
+      return new double[] {cold, warm};
+    });
+    rows.add(new Row("start-up, cold JVM to first Run", "ms", false, v[0], null, null));
+    rows.add(new Row("start-up, warm JVM: new App(flow).run() to first Run", "ms", false, v[1],
+        null, null));
+  }
+
+  // ---- the table
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static String cell(double[] v) {
+    if (v == null) {
+      return "-";
+    }
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return String.format(Locale.ROOT, "%s [%s-%s]", num(median(v)), num(s[0]), num(s[s.length - 1]));
+  }
+
+  private static String num(double d) {
+    return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.0f", d)
+        : String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  private static String ratio(double[] fulgur, double[] other) {
+    return other == null ? "-" : String.format(Locale.ROOT, "%.2fx", median(fulgur) / median(other));
+  }
+
+  void print() {
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Medians of %d iteration(s) after %d warm-up(s), [min-max].%n",
+        iterations, warmups);
+    String format = "%-62s %-4s %-24s %-24s %-24s %8s %8s%n";
+    System.out.printf(Locale.ROOT, format, "scenario", "unit", "Fulgur", "Pekko", "Hazelcast",
+        "F/Pekko", "F/Hz");
+    for (Row r : rows) {
+      System.out.printf(Locale.ROOT, format, r.scenario(), r.unit(), cell(r.fulgur()),
+          cell(r.pekko()), cell(r.hazelcast()), ratio(r.fulgur(), r.pekko()),
+          ratio(r.fulgur(), r.hazelcast()));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.fulgur.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A smoke run of every scenario with tiny sizes: keeps the benchmarks compiling and working. It
+ * checks that each system produced a figure, not what the figures are (benchmarks are not tests).
+ */
+class BenchmarksSmokeTest {
+
+  @Test
+  @Timeout(300)
+  void everyScenarioRunsAndMeasuresEverySystem() throws Exception {
+    Benchmarks benchmarks = Benchmarks.quick();
+    benchmarks.runAll();
+    benchmarks.print();
+    assertThat(benchmarks.rows()).hasSizeGreaterThanOrEqualTo(15);
+    for (Benchmarks.Row row : benchmarks.rows()) {
+      for (double[] values : new double[][] {row.fulgur(), row.pekko(), row.hazelcast()}) {
+        if (values != null) {
+          assertThat(values).as(row.scenario()).allMatch(v -> Double.isFinite(v) && v > 0);
+        }
+      }
+    }
+    assertThat(benchmarks.rows()).anyMatch(r -> r.hazelcast() != null && r.pekko() != null);
+  }
+}
