@@ -109,4 +109,38 @@ class ComponentsTest {
     runApp(new App(flow));
     assertThat(Echo.RAN).containsExactly("root.byKey.late:late", "root.children.0.leaf:from child");
   }
+
+  /** A child flow that grows its own map on its first pass. */
+  static class Holder extends Flow {
+    final Map<String, Echo> works = new LinkedHashMap<>();
+
+    @Override
+    public void run() {
+      if (works.isEmpty()) {
+        works.put("late", new Echo());
+        return;
+      }
+      works.get("late").run("deep");
+    }
+  }
+
+  static class DeepFlow extends Flow {
+    final List<Holder> holders = List.of(new Holder()); // never changes
+
+    @Override
+    public void run() {
+      holders.get(0).run();
+      if (Echo.RAN.size() == 1) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void childrenAddedDeepInsideAnUnchangedListAreFound() {
+    Echo.RAN.clear();
+    DeepFlow flow = new DeepFlow();
+    runApp(new App(flow));
+    assertThat(Echo.RAN).containsExactly("root.holders.0.works.late:deep");
+  }
 }

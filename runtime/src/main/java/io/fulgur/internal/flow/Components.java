@@ -64,24 +64,52 @@ final class Components {
         || type == java.util.Collection.class;
   }
 
+  /**
+   * A List or Map field as last walked: the same collection with the same size is taken to hold
+   * the same children (only its flows are walked again), so a pass costs O(changed components),
+   * not O(all works). A full walk every {@link #FULL_SCAN_EVERY_NANOS} catches elements replaced
+   * in place ({@code list.set}); a work that is called before that is bound at once anyway.
+   */
+  private record Seen(Object container, int size, List<Flow> flows) {}
+
+  private static final long FULL_SCAN_EVERY_NANOS = 1_000_000_000L;
+
   private final Listener listener;
   private final Logger log;
   private final IdentityHashMap<Object, String> names = new IdentityHashMap<>();
   private final Map<String, Object> byName = new HashMap<>();
+  private final IdentityHashMap<Flow, Seen[]> seen = new IdentityHashMap<>();
+  private long lastFullScan = System.nanoTime();
 
   Components(Listener listener, Logger log) {
     this.listener = listener;
     this.log = log;
   }
 
-  /** Walks the tree from the root; returns how many components were seen for the first time. */
+  /**
+   * Walks the tree from the root, skipping collections that did not change (with a full walk at
+   * least once a second); returns how many components were seen for the first time.
+   */
   int scan(Flow root) {
+    boolean full = System.nanoTime() - lastFullScan > FULL_SCAN_EVERY_NANOS;
+    return scan(root, full);
+  }
+
+  /** Walks the whole tree from the root, every element of every collection. */
+  int scanAll(Flow root) {
+    return scan(root, true);
+  }
+
+  private int scan(Flow root, boolean full) {
+    if (full) {
+      lastFullScan = System.nanoTime();
+    }
     int before = names.size();
-    walk(root, "root", Collections.newSetFromMap(new IdentityHashMap<>()));
+    walk(root, "root", Collections.newSetFromMap(new IdentityHashMap<>()), full);
     return names.size() - before;
   }
 
-  private void walk(Flow flow, String path, Set<Flow> visited) {
+  private void walk(Flow flow, String path, Set<Flow> visited, boolean full) {
     if (!visited.add(flow)) {
       return;
     }
@@ -90,37 +118,63 @@ final class Components {
       name = assign(flow, path);
       listener.flowFound(flow, name);
     }
-    for (Field f : CHILD_FIELDS.get(flow.getClass())) {
+    List<Field> fields = CHILD_FIELDS.get(flow.getClass());
+    Seen[] seenFields = seen.computeIfAbsent(flow, f -> new Seen[fields.size()]);
+    for (int i = 0; i < fields.size(); i++) {
+      Field f = fields.get(i);
       Object value;
       try {
         value = f.get(flow);
       } catch (IllegalAccessException e) {
         continue;
       }
-      visit(value, name + "." + f.getName(), visited);
+      String childPath = name + "." + f.getName();
+      if (value instanceof List<?> || value instanceof Map<?, ?>) {
+        int size = value instanceof List<?> list ? list.size() : ((Map<?, ?>) value).size();
+        Seen before = seenFields[i];
+        if (!full && before != null && before.container == value && before.size == size) {
+          for (Flow child : before.flows) {
+            walk(child, childPath, visited, false);
+          }
+          continue;
+        }
+        List<Flow> flows = new ArrayList<>();
+        visitCollection(value, childPath, visited, full, flows);
+        seenFields[i] = new Seen(value, size, flows.isEmpty() ? List.of() : flows);
+      } else {
+        visit(value, childPath, visited, full);
+      }
     }
   }
 
-  private void visit(Object value, String path, Set<Flow> visited) {
+  private void visit(Object value, String path, Set<Flow> visited, boolean full) {
     if (value instanceof Work<?> work) {
       if (!names.containsKey(work)) {
         listener.workFound(work, assign(work, path));
       }
     } else if (value instanceof Flow flow) {
-      walk(flow, path, visited);
-    } else if (value instanceof List<?> list) {
+      walk(flow, path, visited, full);
+    }
+  }
+
+  private void visitCollection(
+      Object value, String path, Set<Flow> visited, boolean full, List<Flow> flows) {
+    if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
         Object element = list.get(i);
-        if (element instanceof Work<?> || element instanceof Flow) {
-          visit(element, path + "." + i, visited);
+        if (element instanceof Flow flow) {
+          flows.add(flow);
         }
+        visit(element, path + "." + i, visited, full);
       }
     } else if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         Object element = entry.getValue();
-        if (entry.getKey() instanceof String key
-            && (element instanceof Work<?> || element instanceof Flow)) {
-          visit(element, path + "." + key, visited);
+        if (entry.getKey() instanceof String key) {
+          if (element instanceof Flow flow) {
+            flows.add(flow);
+          }
+          visit(element, path + "." + key, visited, full);
         }
       }
     }

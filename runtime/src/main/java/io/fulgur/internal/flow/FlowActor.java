@@ -174,7 +174,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onMemberUp() {
     up = true;
-    components.scan(root);
+    components.scanAll(root);
     getContext()
         .getLog()
         .info(
@@ -278,7 +278,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   public void run(WorkCore core, Object input) {
     checkInPass("run()", core.name());
     if (core.name() == null) {
-      components.scan(root);
+      components.scanAll(root);
     }
     WorkEntry entry = core.name() == null ? null : entries.get(core.name());
     if (entry == null || entry.core != core) {
