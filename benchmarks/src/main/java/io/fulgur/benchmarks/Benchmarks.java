@@ -37,7 +37,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * process and run, on the same topology: each row shows the median of the measured iterations
  * (after warm-up), min-max, and the ratios Fulgur/Pekko and Fulgur/Hazelcast.
  *
- * <pre>Benchmarks [quick]     (quick: tiny sizes, one iteration: a smoke run)</pre>
+ * <pre>Benchmarks [quick] [SCENARIO...]</pre>
+ *
+ * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code
+ * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code pass} {@code memory} {@code startup}.
  */
 public final class Benchmarks {
   private final boolean quick;
@@ -59,9 +62,29 @@ public final class Benchmarks {
 
   /** Runs every scenario and prints the table. */
   public static void main(String[] args) throws Exception {
-    Benchmarks b = new Benchmarks(args.length > 0 && args[0].equals("quick"));
-    b.runAll();
+    List<String> list = new ArrayList<>(Arrays.asList(args));
+    Benchmarks b = new Benchmarks(list.remove("quick"));
+    if (list.isEmpty()) {
+      b.runAll();
+    } else {
+      for (String scenario : list) {
+        b.run(scenario);
+      }
+    }
     b.print();
+  }
+
+  void run(String scenario) throws Exception {
+    switch (scenario) {
+      case "seq1" -> sequentialOneNode();
+      case "seq2" -> sequentialTwoNodes();
+      case "seqproc" -> sequentialTwoProcesses();
+      case "fanout" -> fanOut();
+      case "pass" -> passCost();
+      case "memory" -> memory();
+      case "startup" -> startup();
+      default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
   }
 
   /** The rows measured so far (for the smoke test). */

@@ -29,7 +29,7 @@ public final class WorkCore {
   private volatile WorkStatus status = WorkStatus.NOT_STARTED;
   private volatile String reason;
   private volatile WorkFailure failure;
-  private final Deque<StatusChange> history = new ArrayDeque<>();
+  private final Deque<StatusChange> history = new ArrayDeque<>(4);
 
   /** A core with the options the work's constructor gave. */
   public WorkCore(WorkOptions options) {

@@ -286,9 +286,31 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
           "This work is not part of the app: hold it in a field, List or Map<String, ...> of a"
               + " Flow reachable from the root before calling run()");
     }
-    JsonNode tree;
+    String key = Json.simpleKey(input);
+    JsonNode tree = null;
+    if (key == null) {
+      tree = inputTree(entry, input);
+      key = Json.text(tree);
+    }
+    WorkEntry.Call call = entry.callsByKey.get(key);
+    if (call == null
+        || (!entry.options.cacheCalls() && call.status == WorkStatus.SUCCEEDED)) {
+      call = send(entry, key, tree != null ? tree : inputTree(entry, input));
+    }
+    if (entry.options.parallel()) {
+      return;
+    }
+    switch (call.status) {
+      case SUCCEEDED, FAILED, STOPPED -> {
+        // done, or failed without raising: the pass goes on
+      }
+      default -> throw PassInterrupt.AWAIT;
+    }
+  }
+
+  private JsonNode inputTree(WorkEntry entry, Object input) {
     try {
-      tree = Json.tree(input);
+      return Json.tree(input);
     } catch (Json.NotSerializableException e) {
       throw endInPass(
           Outcome.failed(
@@ -299,21 +321,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                   + "): "
                   + e.getMessage(),
               e));
-    }
-    String key = Json.text(tree);
-    WorkEntry.Call call = entry.callsByKey.get(key);
-    if (call == null
-        || (!entry.options.cacheCalls() && call.status == WorkStatus.SUCCEEDED)) {
-      call = send(entry, key, tree);
-    }
-    if (entry.options.parallel()) {
-      return;
-    }
-    switch (call.status) {
-      case SUCCEEDED, FAILED, STOPPED -> {
-        // done, or failed without raising: the pass goes on
-      }
-      default -> throw PassInterrupt.AWAIT;
     }
   }
 

@@ -42,7 +42,7 @@ final class WorkEntry {
   /** Calls not yet SUCCEEDED, FAILED or STOPPED, by id, in the order they were sent. */
   final Map<Long, Call> active = new LinkedHashMap<>();
   /** Calls waiting for the work to be placed. */
-  final ArrayDeque<Call> unsent = new ArrayDeque<>();
+  final ArrayDeque<Call> unsent = new ArrayDeque<>(2);
 
   ActorRef<WorkMessage> ref;
   ActorRef<HostMessage> host;

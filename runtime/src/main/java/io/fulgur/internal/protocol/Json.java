@@ -1,6 +1,7 @@
 package io.fulgur.internal.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -70,6 +71,25 @@ public final class Json {
     JavaType[] params =
         MAPPER.getTypeFactory().findTypeParameters(MAPPER.constructType(workClass), Work.class);
     return params.length == 1 ? params[0] : MAPPER.constructType(Object.class);
+  }
+
+  /**
+   * The canonical JSON text of a string, integer, boolean or null input without building a tree,
+   * or {@code null} for any other value: a pass that replays many calls keys them cheaply.
+   */
+  public static String simpleKey(Object value) {
+    if (value == null) {
+      return "null";
+    } else if (value instanceof String s) {
+      return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
+    } else if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof Boolean) {
+      return value.toString();
+    }
+    return null;
   }
 
   /** Reads a tree as the given type. */

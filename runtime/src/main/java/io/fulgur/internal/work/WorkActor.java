@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
@@ -35,7 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * state while it runs and before Done; ships its output to the flow's node, and sends a call's
  * Done only after its last line was printed.
  */
-public final class WorkActor extends AbstractBehavior<WorkMessage> {
+public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private enum Tick implements WorkMessage.Internal {
     INSTANCE
@@ -65,8 +65,9 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
   private final Settings settings;
   private final TimerScheduler<WorkMessage> timers;
   private final boolean hasState;
-  private final WorkOutput output;
-  private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>();
+  /** Created at the first call: an idle placed work keeps no buffers. */
+  private WorkOutput output;
+  private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>(2);
   private final AtomicReference<Thread> runnerThread = new AtomicReference<>();
   private volatile boolean actorStopped;
 
@@ -127,27 +128,34 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
     this.runners = runners;
     this.settings = settings;
     this.hasState = StateCodec.hasState(work);
-    ActorRef<WorkMessage> self = context.getSelf();
-    this.output =
-        new WorkOutput(
-            settings.outputBatchLines(),
-            settings.outputMaxBufferedLines(),
-            () -> self.tell(FlushOutput.INSTANCE));
     this.lastState = hasState ? snapshotOrNull() : null;
   }
 
+  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
+  // Receive would cost every one of them its own handler tables.
   @Override
-  public Receive<WorkMessage> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(WorkMessage.Run.class, this::onRun)
-        .onMessage(WorkMessage.Stop.class, this::onStop)
-        .onMessageEquals(WorkMessage.OutputPrinted.INSTANCE, this::onOutputPrinted)
-        .onMessageEquals(Tick.INSTANCE, this::onTick)
-        .onMessageEquals(FlushOutput.INSTANCE, this::onFlushOutput)
-        .onMessage(RunFinished.class, this::onRunFinished)
-        .onMessage(ForceStop.class, this::onForceStop)
-        .onSignal(PostStop.class, signal -> onPostStop())
-        .build();
+  public Behavior<WorkMessage> onMessage(WorkMessage message) {
+    if (message instanceof WorkMessage.Run run) {
+      return onRun(run);
+    } else if (message instanceof WorkMessage.Stop stop) {
+      return onStop(stop);
+    } else if (message == WorkMessage.OutputPrinted.INSTANCE) {
+      return onOutputPrinted();
+    } else if (message == Tick.INSTANCE) {
+      return onTick();
+    } else if (message == FlushOutput.INSTANCE) {
+      return onFlushOutput();
+    } else if (message instanceof RunFinished finished) {
+      return onRunFinished(finished);
+    } else if (message instanceof ForceStop force) {
+      return onForceStop(force);
+    }
+    return this;
+  }
+
+  @Override
+  public Behavior<WorkMessage> onSignal(Signal signal) {
+    return signal instanceof PostStop ? onPostStop() : this;
   }
 
   private Behavior<WorkMessage> onRun(WorkMessage.Run run) {
@@ -190,6 +198,14 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
   private void start(WorkMessage.Run run, Object input) {
     current = run;
     stopReason = null;
+    if (output == null) {
+      ActorRef<WorkMessage> self = getContext().getSelf();
+      output =
+          new WorkOutput(
+              settings.outputBatchLines(),
+              settings.outputMaxBufferedLines(),
+              () -> self.tell(FlushOutput.INSTANCE));
+    }
     output.reset();
     flow.tell(new FlowMessage.Started(name, run.callId()));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.stateSyncInterval());
@@ -267,7 +283,7 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
 
   /** Output before Done: the final event waits until every line of the call was printed. */
   private Behavior<WorkMessage> sendFinalWhenPrinted() {
-    if (pendingFinal != null && batchesInFlight == 0 && output.isEmpty()) {
+    if (pendingFinal != null && batchesInFlight == 0 && (output == null || output.isEmpty())) {
       flow.tell(pendingFinal);
       pendingFinal = null;
     }
@@ -286,7 +302,7 @@ public final class WorkActor extends AbstractBehavior<WorkMessage> {
   }
 
   private void flushOutput() {
-    while (batchesInFlight < MAX_BATCHES_IN_FLIGHT) {
+    while (output != null && batchesInFlight < MAX_BATCHES_IN_FLIGHT) {
       List<PrintMessage.Line> lines = output.drain();
       if (lines.isEmpty()) {
         return;
