@@ -17,7 +17,6 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
-import io.fulgur.internal.protocol.WorkMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,8 +74,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private record PlacementTimeout(String work) implements FlowMessage.Internal {}
 
-  private record WorkTerminated(String work, ActorRef<WorkMessage> ref)
-      implements FlowMessage.Internal {}
+  private record HostTerminated(ActorRef<HostMessage> host) implements FlowMessage.Internal {}
+
+  private enum FlushOut implements FlowMessage.Internal {
+    INSTANCE
+  }
 
   private final String appId = UUID.randomUUID().toString();
   private final Flow root;
@@ -94,6 +96,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private final Set<String> awaitingRelease = new HashSet<>();
   /** Hosts whose node was lost: later placements avoid them (a restarted node has a new host). */
   private final Set<ActorRef<HostMessage>> lostHosts = new HashSet<>();
+  /** Hosts this app placed works on: watched, so that a lost node is seen once for all works. */
+  private final Set<ActorRef<HostMessage>> watchedHosts = new HashSet<>();
+  /** Commands for each host, sent as one batch per host when the flow has handled its mailbox. */
+  private final Map<ActorRef<HostMessage>, List<HostMessage.Command>> outbox = new LinkedHashMap<>();
+  private boolean flushScheduled;
 
   private boolean up;
   private boolean passScheduled;
@@ -154,6 +161,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
         .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
         .onMessage(HostsChanged.class, this::onHostsChanged)
+        .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
+        .onMessage(FlowMessage.Batch.class, this::onBatch)
         .onMessage(FlowMessage.Placed.class, this::onPlaced)
         .onMessage(FlowMessage.PlacementFailed.class, this::onPlacementFailed)
         .onMessage(FlowMessage.Started.class, this::onStarted)
@@ -162,7 +171,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .onMessage(FlowMessage.Failed.class, this::onFailed)
         .onMessage(FlowMessage.Stopped.class, this::onStopped)
         .onMessage(FlowMessage.Released.class, this::onReleased)
-        .onMessage(WorkTerminated.class, this::onWorkTerminated)
+        .onMessage(HostTerminated.class, this::onHostTerminated)
         .onMessage(WarnNoNode.class, this::onWarnNoNode)
         .onMessage(ListingSettled.class, this::onListingSettled)
         .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
@@ -329,9 +338,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.callsByKey.put(key, call);
     entry.active.put(call.id, call);
     entry.latest = call;
-    entry.core.status(WorkStatus.PENDING, entry.ref != null ? "queued" : "placing", null);
-    if (entry.ref != null) {
-      entry.ref.tell(new WorkMessage.Run(call.id, input));
+    entry.core.status(WorkStatus.PENDING, entry.placed ? "queued" : "placing", null);
+    if (entry.host != null) {
+      send(entry.host, new HostMessage.RunWork(entry.name, call.id, input));
     } else {
       entry.unsent.addLast(call);
       if (!entry.placing) {
@@ -352,8 +361,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       entry.finish(call, WorkStatus.STOPPED, "stopped_by_flow", null);
     }
     entry.unsent.clear();
-    if (entry.ref != null) {
-      entry.ref.tell(new WorkMessage.Stop("stopped_by_flow", false));
+    if (entry.host != null) {
+      send(entry.host, new HostMessage.StopWork(entry.name, "stopped_by_flow", false));
     }
   }
 
@@ -373,6 +382,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (!entry.listingSettled && listingBehindMembership(entry.role)) {
       // The Receptionist has not shown every host of the role yet: wait a little, so that works
       // spread over all the role's nodes instead of piling onto the first one seen.
+      if (timers.isTimerActive(new ListingSettled(entry.name))) {
+        return;
+      }
       timers.startSingleTimer(
           new ListingSettled(entry.name), new ListingSettled(entry.name), settings.listingSettle());
       return;
@@ -410,18 +422,72 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.placing = true;
     entry.host = host;
     placedPerHost.merge(host, 1, Integer::sum);
-    host.tell(
+    if (watchedHosts.add(host)) {
+      getContext().watchWith(host, new HostTerminated(host));
+    }
+    send(
+        host,
         new HostMessage.Place(
-            appId,
             entry.name,
             entry.work.getClass().getName(),
             entry.role,
             entry.options.parallel(),
             entry.options.cacheCalls(),
             entry.options.raiseException(),
-            state,
-            printer,
-            getContext().getSelf()));
+            state));
+    // the host creates the work before it reads the runs that follow in the same batch
+    for (WorkEntry.Call call : entry.unsent) {
+      send(host, new HostMessage.RunWork(entry.name, call.id, call.input));
+    }
+    entry.unsent.clear();
+  }
+
+  /** Queues a command for a host; one flush per mailbox run sends each host one batch. */
+  private void send(ActorRef<HostMessage> host, HostMessage.Command command) {
+    outbox.computeIfAbsent(host, h -> new ArrayList<>()).add(command);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(FlushOut.INSTANCE);
+    }
+  }
+
+  private Behavior<FlowMessage> onFlushOut() {
+    flushOut();
+    return next();
+  }
+
+  private void flushOut() {
+    flushScheduled = false;
+    for (Map.Entry<ActorRef<HostMessage>, List<HostMessage.Command>> batch : outbox.entrySet()) {
+      batch
+          .getKey()
+          .tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, batch.getValue()));
+    }
+    outbox.clear();
+  }
+
+  /** A host's events, handled one by one in the order the works sent them. */
+  private Behavior<FlowMessage> onBatch(FlowMessage.Batch batch) {
+    for (FlowMessage.Event event : batch.events()) {
+      if (event instanceof FlowMessage.Placed e) {
+        onPlaced(e);
+      } else if (event instanceof FlowMessage.PlacementFailed e) {
+        onPlacementFailed(e);
+      } else if (event instanceof FlowMessage.Started e) {
+        onStarted(e);
+      } else if (event instanceof FlowMessage.StateChanged e) {
+        onStateChanged(e);
+      } else if (event instanceof FlowMessage.Done e) {
+        onDone(e);
+      } else if (event instanceof FlowMessage.Failed e) {
+        onFailed(e);
+      } else if (event instanceof FlowMessage.Stopped e) {
+        onStopped(e);
+      } else if (event instanceof FlowMessage.Released e) {
+        onReleased(e);
+      }
+    }
+    return next();
   }
 
   private boolean listingBehindMembership(String role) {
@@ -438,7 +504,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     WorkEntry entry = entries.get(settled.work());
     if (entry != null && !entry.listingSettled) {
       entry.listingSettled = true;
-      if (entry.ref == null && !entry.placing && !entry.unsent.isEmpty() && !ending) {
+      if (entry.host == null && !entry.unsent.isEmpty() && !ending) {
         place(entry);
       }
     }
@@ -479,8 +545,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     for (WorkEntry entry : entries.values()) {
-      if (entry.ref == null
-          && !entry.placing
+      if (entry.host == null
           && !entry.unsent.isEmpty()
           && (role.equals(entry.role) || role.equals(HostKeys.ANY_ROLE))) {
         place(entry);
@@ -491,31 +556,25 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onPlaced(FlowMessage.Placed placed) {
     WorkEntry entry = entries.get(placed.work());
-    if (entry == null) {
+    if (entry == null || entry.host == null) {
       return next();
     }
-    entry.ref = placed.workRef();
     entry.placing = false;
+    entry.placed = true;
     entry.waitingForNode = false;
     entry.core.nodeAddress(placed.nodeAddress());
     timers.cancel(new WarnNoNode(entry.name));
     timers.cancel(new PlacementTimeout(entry.name));
-    getContext().watchWith(placed.workRef(), new WorkTerminated(entry.name, placed.workRef()));
     getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
-    if (ending) {
-      placed.workRef().tell(new WorkMessage.Stop("app_ended", true));
-      return next();
-    }
-    for (WorkEntry.Call call : entry.unsent) {
-      placed.workRef().tell(new WorkMessage.Run(call.id, call.input));
-    }
-    entry.unsent.clear();
     return next();
   }
 
   private Behavior<FlowMessage> onPlacementFailed(FlowMessage.PlacementFailed failed) {
     WorkEntry entry = entries.get(failed.work());
     if (entry == null) {
+      return next();
+    }
+    if (entry.host == null) {
       return next();
     }
     entry.placing = false;
@@ -526,6 +585,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
+    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+      entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
+    }
     getContext()
         .getLog()
         .error("Work [{}] could not be placed on [{}]: {}", entry.name, failed.nodeAddress(),
@@ -664,26 +726,35 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     return next();
   }
 
-  private Behavior<FlowMessage> onWorkTerminated(WorkTerminated terminated) {
-    WorkEntry entry = entries.get(terminated.work());
-    if (entry == null || !terminated.ref().equals(entry.ref)) {
-      return next();
+  /** A host this app placed works on is gone: its node left or was downed. */
+  private Behavior<FlowMessage> onHostTerminated(HostTerminated terminated) {
+    ActorRef<HostMessage> lostHost = terminated.host();
+    watchedHosts.remove(lostHost);
+    if (!lostHost.equals(localHost)) {
+      lostHosts.add(lostHost);
     }
-    ActorRef<HostMessage> lostHost = entry.host;
-    entry.ref = null;
-    placedPerHost.merge(lostHost, -1, Integer::sum);
+    placedPerHost.remove(lostHost);
+    for (WorkEntry entry : new ArrayList<>(entries.values())) {
+      if (lostHost.equals(entry.host)) {
+        workLost(entry);
+      }
+    }
+    return next();
+  }
+
+  private void workLost(WorkEntry entry) {
     entry.host = null;
+    entry.placed = false;
+    entry.placing = false;
     if (ending || entry.released) {
       releasedOrGone(entry);
-      return next();
-    }
-    if (lostHost != null && !lostHost.equals(localHost)) {
-      lostHosts.add(lostHost);
+      return;
     }
     String node = entry.core.nodeAddress();
     if (entry.active.isEmpty()) {
       getContext().getLog().info("Work [{}] lost its node [{}] while idle", entry.name, node);
-      return next();
+      entry.core.nodeAddress(null);
+      return;
     }
     List<WorkEntry.Call> retried = new ArrayList<>();
     List<WorkEntry.Call> failed = new ArrayList<>();
@@ -726,7 +797,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     } else {
       requestPass();
     }
-    return next();
   }
 
   // ---- the end of the app
@@ -749,10 +819,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         entry.finish(call, WorkStatus.STOPPED, "app_ended", null);
       }
       entry.unsent.clear();
-      if (entry.ref != null) {
-        entry.ref.tell(new WorkMessage.Stop("app_ended", true));
-        awaitingRelease.add(entry.name);
-      } else if (entry.placing) {
+      if (entry.host != null) {
+        send(entry.host, new HostMessage.StopWork(entry.name, "app_ended", true));
         awaitingRelease.add(entry.name);
       }
     }
@@ -792,6 +860,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private void finish() {
     if (!finished) {
       finished = true;
+      flushOut();
       getContext().getLog().debug("App [{}] finished after {} passes", appId, passes);
       outcome.complete(finalOutcome);
     }

@@ -7,7 +7,6 @@ import io.fulgur.WorkOptions;
 import io.fulgur.WorkStatus;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.HostMessage;
-import io.fulgur.internal.protocol.WorkMessage;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,8 +43,10 @@ final class WorkEntry {
   /** Calls waiting for the work to be placed. */
   final ArrayDeque<Call> unsent = new ArrayDeque<>(2);
 
-  ActorRef<WorkMessage> ref;
+  /** The host the work is placed on (or being placed on); null while it has none. */
   ActorRef<HostMessage> host;
+  /** The host confirmed the placement. */
+  boolean placed;
   boolean placing;
   boolean waitingForNode;
   boolean listingSettled;

@@ -2,12 +2,14 @@ package io.fulgur.internal.node;
 
 import io.fulgur.CloudCompute;
 import io.fulgur.Work;
+import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.WorkActor;
@@ -15,7 +17,7 @@ import io.fulgur.internal.work.WorkInstantiator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,23 +39,37 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A node's host: registered with the Receptionist under the node's roles, it creates the work
- * actors that flows place on this node, owns the node's runner threads, and stops an app's works
- * when that app's flow is gone.
+ * actors that flows place on this node and passes them their runs and stops, batches their events
+ * back to each app's flow (one message for all that accumulated while it was busy), owns the
+ * node's runner threads, and stops an app's works when that app's flow is gone.
  */
 public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private record FlowGone(String appId) implements HostMessage.Internal {}
 
-  private record WorkEnded(String appId, ActorRef<WorkMessage> work)
-      implements HostMessage.Internal {}
+  private record FlushEvents(String appId) implements HostMessage.Internal {}
+
+  /** An app with works on this node: where its events go, and those not sent yet. */
+  private static final class AppLink {
+    final ActorRef<FlowMessage> flow;
+    final ActorRef<PrintMessage> printer;
+    final String childPrefix;
+    List<FlowMessage.Event> pending = new ArrayList<>();
+    boolean flushScheduled;
+
+    AppLink(String appId, ActorRef<FlowMessage> flow, ActorRef<PrintMessage> printer) {
+      this.flow = flow;
+      this.printer = printer;
+      this.childPrefix = childName(appId, "");
+    }
+  }
 
   private final Set<String> roles;
   private final boolean serveAllRoles;
   private final Settings settings;
   private final String address;
   private final ExecutorService runners;
-  private final Map<String, Set<ActorRef<WorkMessage>>> worksByApp = new HashMap<>();
-  private int spawned;
+  private final Map<String, AppLink> apps = new HashMap<>();
 
   /** A host for a node with these roles ({@code serveAllRoles}: every compute name). */
   public static Behavior<HostMessage> create(Settings settings) {
@@ -97,20 +113,67 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     };
   }
 
+  private static String childName(String appId, String work) {
+    return URLEncoder.encode(appId + "-" + work, StandardCharsets.UTF_8);
+  }
+
   @Override
   public Receive<HostMessage> createReceive() {
     return newReceiveBuilder()
-        .onMessage(HostMessage.Place.class, this::onPlace)
+        .onMessage(HostMessage.Batch.class, this::onBatch)
+        .onMessage(HostMessage.Emit.class, this::onEmit)
+        .onMessage(FlushEvents.class, this::onFlushEvents)
         .onMessage(FlowGone.class, this::onFlowGone)
-        .onMessage(WorkEnded.class, this::onWorkEnded)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
-  private Behavior<HostMessage> onPlace(HostMessage.Place place) {
+  private Behavior<HostMessage> onBatch(HostMessage.Batch batch) {
+    AppLink link = apps.get(batch.appId());
+    if (link == null) {
+      link = new AppLink(batch.appId(), batch.flow(), batch.printer());
+      apps.put(batch.appId(), link);
+      getContext().watchWith(batch.flow(), new FlowGone(batch.appId()));
+    }
+    for (HostMessage.Command command : batch.commands()) {
+      if (command instanceof HostMessage.Place place) {
+        place(batch.appId(), link, place);
+      } else if (command instanceof HostMessage.RunWork run) {
+        ActorRef<WorkMessage> work = child(batch.appId(), run.work());
+        if (work != null) {
+          work.tell(new WorkMessage.Run(run.callId(), run.input()));
+        } else {
+          emit(
+              batch.appId(),
+              new FlowMessage.Failed(
+                  run.work(),
+                  run.callId(),
+                  new WorkFailure(
+                      "placement_failed", null, "the work is not on node " + address, null),
+                  null));
+        }
+      } else if (command instanceof HostMessage.StopWork stop) {
+        ActorRef<WorkMessage> work = child(batch.appId(), stop.work());
+        if (work != null) {
+          work.tell(new WorkMessage.Stop(stop.reason(), stop.release()));
+        } else if (stop.release()) {
+          emit(batch.appId(), new FlowMessage.Released(stop.work()));
+        }
+      }
+    }
+    return this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private ActorRef<WorkMessage> child(String appId, String work) {
+    return (ActorRef<WorkMessage>)
+        (ActorRef<?>) getContext().getChild(childName(appId, work)).orElse(null);
+  }
+
+  private void place(String appId, AppLink link, HostMessage.Place place) {
     if (!serveAllRoles && !roles.contains(place.compute())) {
-      return refuse(
-          place, "node " + address + " has roles " + roles + ", not '" + place.compute() + "'");
+      refuse(appId, place, "node " + address + " has roles " + roles + ", not '" + place.compute() + "'");
+      return;
     }
     Work<?> work;
     try {
@@ -126,54 +189,89 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       core.nameOnNode(place.work(), address);
       StateCodec.apply(work, place.state());
     } catch (ClassNotFoundException e) {
-      return refuse(
+      refuse(
+          appId,
           place,
           "class "
               + place.workClass()
               + " is not on the classpath of node "
               + address
               + " (worker nodes need the app's classes)");
+      return;
     } catch (Throwable e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return refuse(
-          place, "class " + place.workClass() + " could not be instantiated: " + cause);
+      refuse(appId, place, "class " + place.workClass() + " could not be instantiated: " + cause);
+      return;
     }
-    String childName =
-        URLEncoder.encode(place.appId() + "-" + place.work(), StandardCharsets.UTF_8)
-            + "-"
-            + (++spawned);
-    ActorRef<WorkMessage> ref =
-        getContext()
-            .spawn(
-                WorkActor.create(
-                    place.work(), work, place.flow(), place.printer(), runners, settings, address),
-                childName,
-                NodeSystem.WORK_DISPATCHER);
-    getContext().watchWith(ref, new WorkEnded(place.appId(), ref));
-    Set<ActorRef<WorkMessage>> works = worksByApp.get(place.appId());
-    if (works == null) {
-      works = new HashSet<>();
-      worksByApp.put(place.appId(), works);
-      getContext().watchWith(place.flow(), new FlowGone(place.appId()));
-    }
-    works.add(ref);
-    getContext().getLog().debug("Work [{}] of app [{}] placed here", place.work(), place.appId());
+    getContext()
+        .spawn(
+            WorkActor.create(
+                appId,
+                place.work(),
+                work,
+                getContext().getSelf(),
+                link.printer,
+                runners,
+                settings,
+                address),
+            childName(appId, place.work()),
+            NodeSystem.WORK_DISPATCHER);
+    getContext().getLog().debug("Work [{}] of app [{}] placed here", place.work(), appId);
+  }
+
+  private void refuse(String appId, HostMessage.Place place, String message) {
+    getContext().getLog().warn("Cannot host work [{}]: {}", place.work(), message);
+    emit(appId, new FlowMessage.PlacementFailed(place.work(), address, message));
+  }
+
+  private Behavior<HostMessage> onEmit(HostMessage.Emit emit) {
+    emit(emit.appId(), emit.event());
     return this;
   }
 
-  private Behavior<HostMessage> refuse(HostMessage.Place place, String message) {
-    getContext().getLog().warn("Cannot host work [{}]: {}", place.work(), message);
-    place.flow().tell(new FlowMessage.PlacementFailed(place.work(), address, message));
+  /**
+   * Buffers an event for the app's flow; the flush is a message to self, so every event already
+   * in the mailbox joins the same batch.
+   */
+  private void emit(String appId, FlowMessage.Event event) {
+    AppLink link = apps.get(appId);
+    if (link == null) {
+      return; // the app's flow is gone
+    }
+    link.pending.add(event);
+    if (!link.flushScheduled) {
+      link.flushScheduled = true;
+      getContext().getSelf().tell(new FlushEvents(appId));
+    }
+  }
+
+  private Behavior<HostMessage> onFlushEvents(FlushEvents flush) {
+    AppLink link = apps.get(flush.appId());
+    if (link != null && !link.pending.isEmpty()) {
+      List<FlowMessage.Event> events = link.pending;
+      link.pending = new ArrayList<>();
+      link.flushScheduled = false;
+      link.flow.tell(events.size() == 1 ? events.get(0) : new FlowMessage.Batch(events));
+    }
     return this;
   }
 
   private Behavior<HostMessage> onFlowGone(FlowGone gone) {
-    Set<ActorRef<WorkMessage>> works = worksByApp.remove(gone.appId());
+    AppLink link = apps.remove(gone.appId());
+    if (link == null) {
+      return this;
+    }
+    List<ActorRef<Void>> works = new ArrayList<>();
+    for (ActorRef<Void> child : getContext().getChildren()) {
+      if (child.path().name().startsWith(link.childPrefix)) {
+        works.add(child);
+      }
+    }
     boolean nodeStopping =
         CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
             .getShutdownReason()
             .isPresent();
-    if (works != null && !works.isEmpty() && !nodeStopping) {
+    if (!works.isEmpty() && !nodeStopping) {
       getContext()
           .getLog()
           .warn(
@@ -181,18 +279,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
               gone.appId(),
               works.size());
     }
-    if (works != null) {
-      for (ActorRef<WorkMessage> work : List.copyOf(works)) {
-        getContext().stop(work);
-      }
-    }
-    return this;
-  }
-
-  private Behavior<HostMessage> onWorkEnded(WorkEnded ended) {
-    Set<ActorRef<WorkMessage>> works = worksByApp.get(ended.appId());
-    if (works != null) {
-      works.remove(ended.work());
+    for (ActorRef<Void> work : works) {
+      getContext().stop(work);
     }
     return this;
   }

@@ -1,28 +1,56 @@
 package io.fulgur.internal.protocol;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What a node's host actor receives. */
 public sealed interface HostMessage extends CborSerializable {
 
+  /** One command of a {@link Batch}: typed by name on the wire. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "c")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Place.class, name = "place"),
+    @JsonSubTypes.Type(value = RunWork.class, name = "run"),
+    @JsonSubTypes.Type(value = StopWork.class, name = "stop")
+  })
+  sealed interface Command extends CborSerializable {}
+
+  /**
+   * The flow's commands for this host, in the order the flow gave them: one message for all the
+   * places, runs and stops of a pass (or of any one message the flow handled).
+   */
+  record Batch(
+      String appId,
+      ActorRef<FlowMessage> flow,
+      ActorRef<PrintMessage> printer,
+      List<Command> commands)
+      implements HostMessage {}
+
   /**
    * Create the work's actor on this node, with the flow's options and initial state; the work
-   * replies {@link FlowMessage.Placed} (or the host {@link FlowMessage.PlacementFailed}) to {@code
-   * flow}.
+   * reports {@link FlowMessage.Placed} (or the host {@link FlowMessage.PlacementFailed}).
    */
   record Place(
-      String appId,
       String work,
       String workClass,
       String compute,
       boolean parallel,
       boolean cacheCalls,
       boolean raiseException,
-      JsonNode state,
-      ActorRef<PrintMessage> printer,
-      ActorRef<FlowMessage> flow)
-      implements HostMessage {}
+      JsonNode state)
+      implements Command {}
+
+  /** Run call {@code callId} of the work with {@code input}, after its earlier calls. */
+  record RunWork(String work, long callId, JsonNode input) implements Command {}
+
+  /** Stop the work's running call and drop its queued ones; with {@code release}, end it. */
+  record StopWork(String work, String reason, boolean release) implements Command {}
+
+  /** A work of app {@code appId} on this node reports an event; the host batches it to the flow. */
+  record Emit(String appId, FlowMessage.Event event) implements HostMessage {}
 
   /** The host actor's own messages. */
   non-sealed interface Internal extends HostMessage {}

@@ -8,6 +8,7 @@ import io.fulgur.WorkFailure;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
@@ -56,10 +57,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private static final org.slf4j.Logger RUNNER_LOG =
       org.slf4j.LoggerFactory.getLogger(WorkActor.class);
 
+  private final String appId;
   private final String name;
   private final Work<?> work;
   private final JavaType inputType;
-  private final ActorRef<FlowMessage> flow;
+  private final ActorRef<HostMessage> host;
   private final ActorRef<PrintMessage> printer;
   private final ExecutorService runners;
   private final Settings settings;
@@ -73,7 +75,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private WorkMessage.Run current;
   private String stopReason;
-  private FlowMessage pendingFinal;
+  private FlowMessage.Event pendingFinal;
   private int batchesInFlight;
   private boolean releaseRequested;
   private JsonNode lastState;
@@ -82,18 +84,20 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   /**
    * A work actor for an instance already created on this node.
    *
+   * @param appId the app the work belongs to
    * @param name the work's name
    * @param work the node's own instance, with its initial state
-   * @param flow where events go
+   * @param host the node's host, which batches the work's events to the app's flow
    * @param printer the flow node's output printer
    * @param runners the node's runner threads
    * @param settings the node's settings
    * @param nodeAddress this node's address, reported in Placed
    */
   public static Behavior<WorkMessage> create(
+      String appId,
       String name,
       Work<?> work,
-      ActorRef<FlowMessage> flow,
+      ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
       ExecutorService runners,
       Settings settings,
@@ -102,28 +106,31 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  flow.tell(new FlowMessage.Placed(name, ctx.getSelf(), nodeAddress));
+                  host.tell(
+                      new HostMessage.Emit(appId, new FlowMessage.Placed(name, nodeAddress)));
                   return new WorkActor(
-                      ctx, timers, name, work, flow, printer, runners, settings);
+                      ctx, timers, appId, name, work, host, printer, runners, settings);
                 }));
   }
 
   private WorkActor(
       ActorContext<WorkMessage> context,
       TimerScheduler<WorkMessage> timers,
+      String appId,
       String name,
       Work<?> work,
-      ActorRef<FlowMessage> flow,
+      ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
       ExecutorService runners,
       Settings settings) {
     super(context);
     context.setLoggerName(WorkActor.class);
     this.timers = timers;
+    this.appId = appId;
     this.name = name;
     this.work = work;
     this.inputType = Json.inputType(work.getClass());
-    this.flow = flow;
+    this.host = host;
     this.printer = printer;
     this.runners = runners;
     this.settings = settings;
@@ -160,7 +167,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onRun(WorkMessage.Run run) {
     if (releaseRequested) {
-      flow.tell(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
+      emit(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
       return this;
     }
     queue.addLast(run);
@@ -173,7 +180,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       if (next == null) {
         timers.cancel(Tick.INSTANCE);
         if (releaseRequested) {
-          flow.tell(new FlowMessage.Released(name));
+          emit(new FlowMessage.Released(name));
           return Behaviors.stopped();
         }
         return this;
@@ -182,7 +189,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       try {
         input = Json.read(next.input(), inputType);
       } catch (Exception e) {
-        flow.tell(
+        emit(
             new FlowMessage.Failed(
                 name,
                 next.callId(),
@@ -207,7 +214,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
               () -> self.tell(FlushOutput.INSTANCE));
     }
     output.reset();
-    flow.tell(new FlowMessage.Started(name, run.callId()));
+    emit(new FlowMessage.Started(name, run.callId()));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.stateSyncInterval());
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
@@ -252,6 +259,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     self.tell(new RunFinished(callId, failure, stopped || output.stopRequested()));
   }
 
+  /** Events go to the host, which batches them to the flow: ordered per work. */
+  private void emit(FlowMessage.Event event) {
+    host.tell(new HostMessage.Emit(appId, event));
+  }
+
   private static boolean isThreadDeath(Throwable t) {
     return t.getClass().getName().equals("java.lang.ThreadDeath");
   }
@@ -284,7 +296,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   /** Output before Done: the final event waits until every line of the call was printed. */
   private Behavior<WorkMessage> sendFinalWhenPrinted() {
     if (pendingFinal != null && batchesInFlight == 0 && (output == null || output.isEmpty())) {
-      flow.tell(pendingFinal);
+      emit(pendingFinal);
       pendingFinal = null;
     }
     return startNextIfIdle();
@@ -318,7 +330,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       JsonNode state = snapshotOrNull();
       if (state != null && !state.equals(lastState)) {
         lastState = state;
-        flow.tell(new FlowMessage.StateChanged(name, state));
+        emit(new FlowMessage.StateChanged(name, state));
       }
     }
     return this;
@@ -341,7 +353,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onStop(WorkMessage.Stop stop) {
     for (WorkMessage.Run queued : queue) {
-      flow.tell(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
+      emit(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
     }
     queue.clear();
     if (stop.release()) {
