@@ -246,4 +246,46 @@ class MultiNodeTest {
     assertThat(flow.workB.counted).isEqualTo(2000);
     assertThat(flow.workA.nodeAddress()).isNotEqualTo(flow.workB.nodeAddress());
   }
+
+  /** A no-op parallel work. */
+  static class Tiny extends Work<Integer> {
+    Tiny() {
+      super(new CloudCompute("cpu"), true);
+    }
+
+    @Override
+    protected void onRun(Integer input) {}
+  }
+
+  static class FanOutFlow extends Flow {
+    final List<Tiny> works = new java.util.ArrayList<>();
+
+    FanOutFlow(int n) {
+      for (int i = 0; i < n; i++) {
+        works.add(new Tiny());
+      }
+    }
+
+    @Override
+    public void run() {
+      boolean all = true;
+      for (Tiny w : works) {
+        w.run(7);
+        all &= w.hasSucceeded();
+      }
+      if (all) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void tenThousandParallelWorksSpreadOverTheRoleAndAllComplete() {
+    FanOutFlow flow = new FanOutFlow(10000);
+    runApp(new App(flow, cluster.appConfig()));
+    long onFirst = flow.works.stream().filter(w -> cpu1.address().equals(w.nodeAddress())).count();
+    long onSecond = flow.works.stream().filter(w -> cpu2.address().equals(w.nodeAddress())).count();
+    assertThat(onFirst + onSecond).isEqualTo(10000);
+    assertThat(onFirst).isEqualTo(5000);
+  }
 }

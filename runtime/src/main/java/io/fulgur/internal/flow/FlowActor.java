@@ -459,9 +459,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private void flushOut() {
     flushScheduled = false;
     for (Map.Entry<ActorRef<HostMessage>, List<HostMessage.Command>> batch : outbox.entrySet()) {
-      batch
-          .getKey()
-          .tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, batch.getValue()));
+      List<HostMessage.Command> commands = batch.getValue();
+      // bounded batches: a remote message must stay within Artery's maximum frame size
+      for (int from = 0; from < commands.size(); from += HostMessage.MAX_BATCH) {
+        List<HostMessage.Command> chunk =
+            List.copyOf(commands.subList(from, Math.min(commands.size(), from + HostMessage.MAX_BATCH)));
+        batch.getKey().tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, chunk));
+      }
     }
     outbox.clear();
   }

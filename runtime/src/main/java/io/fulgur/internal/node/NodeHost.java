@@ -239,7 +239,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       return; // the app's flow is gone
     }
     link.pending.add(event);
-    if (!link.flushScheduled) {
+    if (link.pending.size() >= HostMessage.MAX_BATCH) {
+      sendPending(link);
+    } else if (!link.flushScheduled) {
       link.flushScheduled = true;
       getContext().getSelf().tell(new FlushEvents(appId));
     }
@@ -247,13 +249,19 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private Behavior<HostMessage> onFlushEvents(FlushEvents flush) {
     AppLink link = apps.get(flush.appId());
-    if (link != null && !link.pending.isEmpty()) {
-      List<FlowMessage.Event> events = link.pending;
-      link.pending = new ArrayList<>();
+    if (link != null) {
       link.flushScheduled = false;
-      link.flow.tell(events.size() == 1 ? events.get(0) : new FlowMessage.Batch(events));
+      sendPending(link);
     }
     return this;
+  }
+
+  private static void sendPending(AppLink link) {
+    List<FlowMessage.Event> events = link.pending;
+    if (!events.isEmpty()) {
+      link.pending = new ArrayList<>();
+      link.flow.tell(events.size() == 1 ? events.get(0) : new FlowMessage.Batch(events));
+    }
   }
 
   private Behavior<HostMessage> onFlowGone(FlowGone gone) {

@@ -9,6 +9,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** What a node's host actor receives. */
 public sealed interface HostMessage extends CborSerializable {
 
+  /**
+   * The most commands (or events) in one batch: keeps every remote message well inside Artery's
+   * maximum frame size (256 KiB by default) for ordinary inputs and states.
+   */
+  int MAX_BATCH = 100;
+
   /** One command of a {@link Batch}: typed by name on the wire. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "c")
   @JsonSubTypes({
