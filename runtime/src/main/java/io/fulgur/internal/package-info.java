@@ -6,6 +6,7 @@
  * actor and its passes) -> {@link io.fulgur.internal.node} (each node's host actor, placement by
  * role) -> {@link io.fulgur.internal.work} (the work actor and the thread that runs {@code onRun}).
  * The messages between them, and their serialization, live in {@link
- * io.fulgur.internal.protocol}.
+ * io.fulgur.internal.protocol}. Flow and hosts exchange batches: the flow's commands for a host,
+ * and a host's events of its works.
  */
 package io.fulgur.internal;

@@ -442,9 +442,19 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.unsent.clear();
   }
 
-  /** Queues a command for a host; one flush per mailbox run sends each host one batch. */
+  /**
+   * Sends a command to a host. The first command since the last flush goes at once (a lone call
+   * waits for nothing); the ones after it are batched until the flush, a message to self that
+   * comes after everything already in the mailbox.
+   */
   private void send(ActorRef<HostMessage> host, HostMessage.Command command) {
-    outbox.computeIfAbsent(host, h -> new ArrayList<>()).add(command);
+    List<HostMessage.Command> queued = outbox.get(host);
+    if (queued == null) {
+      outbox.put(host, new ArrayList<>());
+      host.tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, List.of(command)));
+    } else {
+      queued.add(command);
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       getContext().getSelf().tell(FlushOut.INSTANCE);
@@ -460,6 +470,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     flushScheduled = false;
     for (Map.Entry<ActorRef<HostMessage>, List<HostMessage.Command>> batch : outbox.entrySet()) {
       List<HostMessage.Command> commands = batch.getValue();
+      if (commands.isEmpty()) {
+        continue;
+      }
       // bounded batches: a remote message must stay within Artery's maximum frame size
       for (int from = 0; from < commands.size(); from += HostMessage.MAX_BATCH) {
         List<HostMessage.Command> chunk =

@@ -230,20 +230,25 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   }
 
   /**
-   * Buffers an event for the app's flow; the flush is a message to self, so every event already
-   * in the mailbox joins the same batch.
+   * Sends an event to the app's flow: the first since the last flush at once, the ones after it
+   * in one batch at the flush, a message to self that comes after every event already in the
+   * mailbox.
    */
   private void emit(String appId, FlowMessage.Event event) {
     AppLink link = apps.get(appId);
     if (link == null) {
       return; // the app's flow is gone
     }
+    if (!link.flushScheduled) {
+      // the first event since the last flush goes at once; those after it wait for the flush
+      link.flow.tell(event);
+      link.flushScheduled = true;
+      getContext().getSelf().tell(new FlushEvents(appId));
+      return;
+    }
     link.pending.add(event);
     if (link.pending.size() >= HostMessage.MAX_BATCH) {
       sendPending(link);
-    } else if (!link.flushScheduled) {
-      link.flushScheduled = true;
-      getContext().getSelf().tell(new FlushEvents(appId));
     }
   }
 
