@@ -29,7 +29,8 @@ public final class WorkCore {
   private volatile WorkStatus status = WorkStatus.NOT_STARTED;
   private volatile String reason;
   private volatile WorkFailure failure;
-  private final Deque<StatusChange> history = new ArrayDeque<>(4);
+  /** Created at the first change: a work's own instance on its node never has one. */
+  private Deque<StatusChange> history;
 
   /** A core with the options the work's constructor gave. */
   public WorkCore(WorkOptions options) {
@@ -124,7 +125,10 @@ public final class WorkCore {
 
   /** Records a status change of the latest call. */
   public void status(WorkStatus newStatus, String newReason, WorkFailure newFailure) {
-    synchronized (history) {
+    synchronized (this) {
+      if (history == null) {
+        history = new ArrayDeque<>(4);
+      }
       if (history.size() >= HISTORY_LIMIT) {
         history.removeFirst();
       }
@@ -137,8 +141,8 @@ public final class WorkCore {
 
   /** A copy of the status history, oldest first. */
   public List<StatusChange> history() {
-    synchronized (history) {
-      return List.copyOf(new ArrayList<>(history));
+    synchronized (this) {
+      return history == null ? List.of() : List.copyOf(new ArrayList<>(history));
     }
   }
 }

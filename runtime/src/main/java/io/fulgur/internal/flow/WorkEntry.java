@@ -37,9 +37,10 @@ final class WorkEntry {
   final WorkCore core;
   final WorkOptions options;
   final String role;
-  final Map<String, Call> callsByKey = new HashMap<>();
+  // Small initial tables: most works see a handful of calls, and an app may hold 100,000 works.
+  final Map<String, Call> callsByKey = new HashMap<>(2);
   /** Calls not yet SUCCEEDED, FAILED or STOPPED, by id, in the order they were sent. */
-  final Map<Long, Call> active = new LinkedHashMap<>();
+  final Map<Long, Call> active = new LinkedHashMap<>(2);
   /** Calls waiting for the work to be placed. */
   final ArrayDeque<Call> unsent = new ArrayDeque<>(2);
 
