@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -80,7 +79,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     INSTANCE
   }
 
-  private final String appId = UUID.randomUUID().toString();
+  /** Short and random: it prefixes the name of every work actor of the app on every node. */
+  private final String appId =
+      Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   private final Flow root;
   private final Settings settings;
   private final ActorRef<HostMessage> localHost;
@@ -391,7 +392,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     ActorRef<HostMessage> host = chooseHost(entry.role);
     if (host == null) {
-      if (entry.latest != null && entry.latest.status == WorkStatus.PENDING) {
+      if (entry.latest != null
+          && entry.latest.status == WorkStatus.PENDING
+          && !"no_node_with_role".equals(entry.core.reason())) {
         entry.progress(entry.latest, WorkStatus.PENDING, "no_node_with_role");
       }
       if (!entry.waitingForNode) {

@@ -20,7 +20,7 @@ import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -28,7 +28,6 @@ import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each on a runner thread (never on
@@ -65,12 +64,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final ActorRef<PrintMessage> printer;
   private final ExecutorService runners;
   private final Settings settings;
-  private final TimerScheduler<WorkMessage> timers;
   private final boolean hasState;
   /** Created at the first call: an idle placed work keeps no buffers. */
   private WorkOutput output;
   private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>(2);
-  private final AtomicReference<Thread> runnerThread = new AtomicReference<>();
+  private volatile Thread runnerThread;
+  // Scheduled with the context, not a TimerScheduler: every work would carry one otherwise.
+  private Cancellable tick;
+  private Cancellable forceStop;
   private volatile boolean actorStopped;
 
   private WorkMessage.Run current;
@@ -103,19 +104,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Settings settings,
       String nodeAddress) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> {
-                  host.tell(
-                      new HostMessage.Emit(appId, new FlowMessage.Placed(name, nodeAddress)));
-                  return new WorkActor(
-                      ctx, timers, appId, name, work, host, printer, runners, settings);
-                }));
+        ctx -> {
+          host.tell(new HostMessage.Emit(appId, new FlowMessage.Placed(name, nodeAddress)));
+          return new WorkActor(ctx, appId, name, work, host, printer, runners, settings);
+        });
   }
 
   private WorkActor(
       ActorContext<WorkMessage> context,
-      TimerScheduler<WorkMessage> timers,
       String appId,
       String name,
       Work<?> work,
@@ -125,7 +121,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Settings settings) {
     super(context);
     context.setLoggerName(WorkActor.class);
-    this.timers = timers;
     this.appId = appId;
     this.name = name;
     this.work = work;
@@ -178,7 +173,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     while (current == null && pendingFinal == null) {
       WorkMessage.Run next = queue.pollFirst();
       if (next == null) {
-        timers.cancel(Tick.INSTANCE);
+        tick = cancel(tick);
         if (releaseRequested) {
           emit(new FlowMessage.Released(name));
           return Behaviors.stopped();
@@ -215,7 +210,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
     output.reset();
     emit(new FlowMessage.Started(name, run.callId()));
-    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.stateSyncInterval());
+    scheduleTick();
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
     try {
@@ -228,7 +223,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   /** On the runner thread. */
   private void runCall(ActorRef<WorkMessage> self, long callId, Object input) {
-    runnerThread.set(Thread.currentThread());
+    runnerThread = Thread.currentThread();
     OutputRouter.ensureInstalled();
     OutputRouter.bind(output);
     WorkFailure failure = null;
@@ -249,7 +244,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       } catch (WorkStoppedError ignored) {
         stopped = true;
       }
-      runnerThread.set(null);
+      runnerThread = null;
       Thread.interrupted();
     }
     if (actorStopped) {
@@ -272,8 +267,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (current == null || current.callId() != finished.callId()) {
       return this;
     }
-    timers.cancel(Tick.INSTANCE);
-    timers.cancel(new ForceStop(finished.callId()));
+    tick = cancel(tick);
+    forceStop = cancel(forceStop);
     output.endCall();
     JsonNode state = hasState ? snapshotOrNull() : null;
     if (state != null) {
@@ -324,8 +319,22 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
+  private void scheduleTick() {
+    tick = getContext().scheduleOnce(settings.stateSyncInterval(), getContext().getSelf(), Tick.INSTANCE);
+  }
+
+  private static Cancellable cancel(Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+    return null;
+  }
+
   private Behavior<WorkMessage> onTick() {
     flushOutput();
+    if (current != null) {
+      scheduleTick();
+    }
     if (hasState && current != null) {
       JsonNode state = snapshotOrNull();
       if (state != null && !state.equals(lastState)) {
@@ -364,10 +373,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         stopReason = stop.reason();
         interruptCurrent();
         if (settings.forceStopAfter() != null) {
-          timers.startSingleTimer(
-              new ForceStop(current.callId()),
-              new ForceStop(current.callId()),
-              settings.forceStopAfter());
+          forceStop =
+              getContext()
+                  .scheduleOnce(
+                      settings.forceStopAfter(),
+                      getContext().getSelf(),
+                      new ForceStop(current.callId()));
         }
       }
       return this;
@@ -377,14 +388,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private void interruptCurrent() {
     output.requestStop();
-    Thread t = runnerThread.get();
+    Thread t = runnerThread;
     if (t != null) {
       t.interrupt();
     }
   }
 
   private Behavior<WorkMessage> onForceStop(ForceStop force) {
-    Thread t = runnerThread.get();
+    Thread t = runnerThread;
     if (current != null && current.callId() == force.callId() && t != null) {
       forceStop(t, name, settings.forceStopAfter());
     }
@@ -410,7 +421,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (current != null) {
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
       interruptCurrent();
-      Thread t = runnerThread.get();
+      Thread t = runnerThread;
       if (t != null && settings.forceStopAfter() != null) {
         reapLater(t, name, settings.forceStopAfter());
       }
