@@ -29,8 +29,11 @@ public final class WorkCore {
   private volatile WorkStatus status = WorkStatus.NOT_STARTED;
   private volatile String reason;
   private volatile WorkFailure failure;
+  /** A status change as kept: the public {@link StatusChange} is made when history is read. */
+  private record Change(WorkStatus status, long epochNanos, String reason) {}
+
   /** Created at the first change: a work's own instance on its node never has one. */
-  private Deque<StatusChange> history;
+  private Deque<Change> history;
 
   /** A core with the options the work's constructor gave. */
   public WorkCore(WorkOptions options) {
@@ -132,7 +135,9 @@ public final class WorkCore {
       if (history.size() >= HISTORY_LIMIT) {
         history.removeFirst();
       }
-      history.addLast(new StatusChange(newStatus, Instant.now(), newReason));
+      Instant now = Instant.now();
+      history.addLast(
+          new Change(newStatus, now.getEpochSecond() * 1_000_000_000L + now.getNano(), newReason));
     }
     this.failure = newFailure;
     this.reason = newReason;
@@ -142,7 +147,15 @@ public final class WorkCore {
   /** A copy of the status history, oldest first. */
   public List<StatusChange> history() {
     synchronized (this) {
-      return history == null ? List.of() : List.copyOf(new ArrayList<>(history));
+      if (history == null) {
+        return List.of();
+      }
+      List<StatusChange> changes = new ArrayList<>(history.size());
+      for (Change c : history) {
+        changes.add(
+            new StatusChange(c.status(), Instant.ofEpochSecond(0, c.epochNanos()), c.reason()));
+      }
+      return List.copyOf(changes);
     }
   }
 }

@@ -302,7 +302,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       tree = inputTree(entry, input);
       key = Json.text(tree);
     }
-    WorkEntry.Call call = entry.callsByKey.get(key);
+    WorkEntry.Call call = entry.call(key);
     if (call == null
         || (!entry.options.cacheCalls() && call.status == WorkStatus.SUCCEEDED)) {
       call = send(entry, key, tree != null ? tree : inputTree(entry, input));
@@ -336,8 +336,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private WorkEntry.Call send(WorkEntry entry, String key, JsonNode input) {
     WorkEntry.Call call = new WorkEntry.Call(++nextCallId, key, input);
-    entry.callsByKey.put(key, call);
-    entry.active.put(call.id, call);
+    entry.add(call);
     entry.latest = call;
     entry.core.status(WorkStatus.PENDING, entry.placed ? "queued" : "placing", null);
     if (entry.host != null) {
@@ -358,7 +357,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (entry == null) {
       return;
     }
-    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+    for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.STOPPED, "stopped_by_flow", null);
     }
     entry.unsent.clear();
@@ -605,7 +604,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
-    for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+    for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
     }
     getContext()
@@ -661,7 +660,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onStarted(FlowMessage.Started started) {
     WorkEntry entry = entries.get(started.work());
-    WorkEntry.Call call = entry == null ? null : entry.active.get(started.callId());
+    WorkEntry.Call call = entry == null ? null : entry.active(started.callId());
     if (call != null && call.status == WorkStatus.PENDING) {
       entry.progress(call, WorkStatus.RUNNING, null);
       requestPass();
@@ -698,7 +697,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     applyState(entry, done.state());
-    WorkEntry.Call call = entry.active.get(done.callId());
+    WorkEntry.Call call = entry.active(done.callId());
     if (call != null) {
       entry.finish(call, WorkStatus.SUCCEEDED, null, null);
     }
@@ -712,7 +711,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     applyState(entry, failed.state());
-    WorkEntry.Call call = entry.active.get(failed.callId());
+    WorkEntry.Call call = entry.active(failed.callId());
     if (call == null) {
       return next();
     }
@@ -738,7 +737,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onStopped(FlowMessage.Stopped stopped) {
     WorkEntry entry = entries.get(stopped.work());
-    WorkEntry.Call call = entry == null ? null : entry.active.get(stopped.callId());
+    WorkEntry.Call call = entry == null ? null : entry.active(stopped.callId());
     if (call != null) {
       entry.finish(call, WorkStatus.STOPPED, stopped.reason(), null);
       requestPass();
@@ -771,14 +770,14 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return;
     }
     String node = entry.core.nodeAddress();
-    if (entry.active.isEmpty()) {
+    if (!entry.hasActive()) {
       getContext().getLog().info("Work [{}] lost its node [{}] while idle", entry.name, node);
       entry.core.nodeAddress(null);
       return;
     }
     List<WorkEntry.Call> retried = new ArrayList<>();
     List<WorkEntry.Call> failed = new ArrayList<>();
-    for (WorkEntry.Call call : entry.active.values()) {
+    for (WorkEntry.Call call : entry.activeCalls()) {
       if (call.retries < entry.options.maxRetries()) {
         retried.add(call);
       } else {
@@ -835,7 +834,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
           .info("App [{}] ended{}", appId, o.message() == null ? "" : ": " + o.message());
     }
     for (WorkEntry entry : entries.values()) {
-      for (WorkEntry.Call call : new ArrayList<>(entry.active.values())) {
+      for (WorkEntry.Call call : entry.activeCalls()) {
         entry.finish(call, WorkStatus.STOPPED, "app_ended", null);
       }
       entry.unsent.clear();

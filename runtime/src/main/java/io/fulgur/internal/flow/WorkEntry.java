@@ -9,7 +9,8 @@ import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.HostMessage;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -20,7 +21,8 @@ final class WorkEntry {
   static final class Call {
     final long id;
     final String key;
-    final JsonNode input;
+    /** Kept while the call may be sent again (placement, retries); dropped when it ends. */
+    JsonNode input;
     WorkStatus status = WorkStatus.PENDING;
     /** How many times the call was re-placed after its node was lost. */
     int retries;
@@ -37,10 +39,13 @@ final class WorkEntry {
   final WorkCore core;
   final WorkOptions options;
   final String role;
-  // Small initial tables: most works see a handful of calls, and an app may hold 100,000 works.
-  final Map<String, Call> callsByKey = new HashMap<>(2);
-  /** Calls not yet SUCCEEDED, FAILED or STOPPED, by id, in the order they were sent. */
-  final Map<Long, Call> active = new LinkedHashMap<>(2);
+  // An app may hold 100,000 works, most of them called once: one call needs no table, and a work
+  // with nothing running holds no list.
+  private String onlyKey;
+  private Call onlyCall;
+  private Map<String, Call> callsByKey;
+  /** Calls not yet SUCCEEDED, FAILED or STOPPED, in the order they were sent; null when none. */
+  private List<Call> active;
   /** Calls waiting for the work to be placed. */
   final ArrayDeque<Call> unsent = new ArrayDeque<>(2);
 
@@ -62,10 +67,65 @@ final class WorkEntry {
     this.role = options.compute().name();
   }
 
+  /** The call with this key, or null. */
+  Call call(String key) {
+    if (callsByKey != null) {
+      return callsByKey.get(key);
+    }
+    return key.equals(onlyKey) ? onlyCall : null;
+  }
+
+  /** Records a new call (the latest one for its key) and makes it active. */
+  void add(Call call) {
+    if (callsByKey != null) {
+      callsByKey.put(call.key, call);
+    } else if (onlyKey == null || onlyKey.equals(call.key)) {
+      onlyKey = call.key;
+      onlyCall = call;
+    } else {
+      callsByKey = new HashMap<>(4);
+      callsByKey.put(onlyKey, onlyCall);
+      callsByKey.put(call.key, call);
+      onlyKey = null;
+      onlyCall = null;
+    }
+    if (active == null) {
+      active = new ArrayList<>(2);
+    }
+    active.add(call);
+  }
+
+  /** The active call with this id, or null (the oldest are looked at first). */
+  Call active(long id) {
+    if (active != null) {
+      for (Call call : active) {
+        if (call.id == id) {
+          return call;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A copy of the active calls, oldest first. */
+  List<Call> activeCalls() {
+    return active == null ? List.of() : new ArrayList<>(active);
+  }
+
+  boolean hasActive() {
+    return active != null;
+  }
+
   /** Ends a call with a final status; the work's status follows its latest call. */
   void finish(Call call, WorkStatus status, String reason, WorkFailure failure) {
     call.status = status;
-    active.remove(call.id);
+    call.input = null;
+    if (active != null) {
+      active.remove(call);
+      if (active.isEmpty()) {
+        active = null;
+      }
+    }
     if (call == latest) {
       core.status(status, reason, failure);
     }
