@@ -7,7 +7,7 @@ import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +25,9 @@ final class Components {
     void flowFound(Flow flow, String name);
 
     void workFound(Work<?> work, String name);
+
+    /** Whether a work already has this name (works are kept by name by the listener). */
+    boolean workNamed(String name);
   }
 
   private static final ClassValue<List<Field>> CHILD_FIELDS =
@@ -77,7 +80,8 @@ final class Components {
   private final Listener listener;
   private final Logger log;
   private final IdentityHashMap<Object, String> names = new IdentityHashMap<>();
-  private final Map<String, Object> byName = new HashMap<>();
+  /** Names of flows; works' names are the listener's (one map per work is enough). */
+  private final Set<String> flowNames = new HashSet<>();
   private final IdentityHashMap<Flow, Seen[]> seen = new IdentityHashMap<>();
   private long lastFullScan = System.nanoTime();
 
@@ -182,7 +186,7 @@ final class Components {
 
   private String assign(Object component, String path) {
     String name = path;
-    for (int n = 2; byName.containsKey(name); n++) {
+    for (int n = 2; flowNames.contains(name) || listener.workNamed(name); n++) {
       name = path + "~" + n;
     }
     if (!name.equals(path)) {
@@ -193,7 +197,9 @@ final class Components {
           name);
     }
     names.put(component, name);
-    byName.put(name, component);
+    if (component instanceof Flow) {
+      flowNames.add(name);
+    }
     return name;
   }
 }

@@ -273,6 +273,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     getContext().getLog().debug("Work [{}] joined the app (role [{}])", name, entry.role);
   }
 
+  @Override
+  public boolean workNamed(String name) {
+    return entries.containsKey(name);
+  }
+
   private void subscribe(String role) {
     if (subscribedRoles.add(role)) {
       getContext()
@@ -342,7 +347,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (entry.host != null) {
       send(entry.host, new HostMessage.RunWork(entry.name, call.id, input));
     } else {
-      entry.unsent.addLast(call);
+      entry.queueUnsent(call);
       if (!entry.placing) {
         place(entry);
       }
@@ -360,7 +365,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.STOPPED, "stopped_by_flow", null);
     }
-    entry.unsent.clear();
+    entry.drainUnsent();
     if (entry.host != null) {
       send(entry.host, new HostMessage.StopWork(entry.name, "stopped_by_flow", false));
     }
@@ -438,10 +443,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             entry.options.raiseException(),
             state));
     // the host creates the work before it reads the runs that follow in the same batch
-    for (WorkEntry.Call call : entry.unsent) {
+    for (WorkEntry.Call call : entry.drainUnsent()) {
       send(host, new HostMessage.RunWork(entry.name, call.id, call.input));
     }
-    entry.unsent.clear();
   }
 
   /**
@@ -523,7 +527,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     WorkEntry entry = entries.get(settled.work());
     if (entry != null && !entry.listingSettled) {
       entry.listingSettled = true;
-      if (entry.host == null && !entry.unsent.isEmpty() && !ending) {
+      if (entry.host == null && entry.hasUnsent() && !ending) {
         place(entry);
       }
     }
@@ -565,7 +569,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     for (WorkEntry entry : entries.values()) {
       if (entry.host == null
-          && !entry.unsent.isEmpty()
+          && entry.hasUnsent()
           && (role.equals(entry.role) || role.equals(HostKeys.ANY_ROLE))) {
         place(entry);
       }
@@ -611,10 +615,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .getLog()
         .error("Work [{}] could not be placed on [{}]: {}", entry.name, failed.nodeAddress(),
             failed.message());
-    for (WorkEntry.Call call : entry.unsent) {
+    for (WorkEntry.Call call : entry.drainUnsent()) {
       entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
     }
-    entry.unsent.clear();
     workFailed(entry, failure);
     return next();
   }
@@ -648,10 +651,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             + " (fulgur.placement.timeout)";
     getContext().getLog().error("Work [{}] failed: {}", entry.name, message);
     WorkFailure failure = new WorkFailure("no_node_with_role", null, message, null);
-    for (WorkEntry.Call call : entry.unsent) {
+    for (WorkEntry.Call call : entry.drainUnsent()) {
       entry.finish(call, WorkStatus.FAILED, "no_node_with_role", failure);
     }
-    entry.unsent.clear();
     workFailed(entry, failure);
     return next();
   }
@@ -792,7 +794,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     for (WorkEntry.Call call : retried) {
       call.retries++;
       entry.progress(call, WorkStatus.PENDING, "node_lost_retrying");
-      entry.unsent.addLast(call);
+      entry.queueUnsent(call);
     }
     if (!retried.isEmpty()) {
       getContext()
@@ -837,7 +839,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       for (WorkEntry.Call call : entry.activeCalls()) {
         entry.finish(call, WorkStatus.STOPPED, "app_ended", null);
       }
-      entry.unsent.clear();
+      entry.drainUnsent();
       if (entry.host != null) {
         send(entry.host, new HostMessage.StopWork(entry.name, "app_ended", true));
         awaitingRelease.add(entry.name);

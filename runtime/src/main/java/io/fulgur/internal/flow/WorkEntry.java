@@ -47,7 +47,7 @@ final class WorkEntry {
   /** Calls not yet SUCCEEDED, FAILED or STOPPED, in the order they were sent; null when none. */
   private List<Call> active;
   /** Calls waiting for the work to be placed. */
-  final ArrayDeque<Call> unsent = new ArrayDeque<>(2);
+  private ArrayDeque<Call> unsent;
 
   /** The host the work is placed on (or being placed on); null while it has none. */
   ActorRef<HostMessage> host;
@@ -65,6 +65,28 @@ final class WorkEntry {
     this.core = core;
     this.options = core.options();
     this.role = options.compute().name();
+  }
+
+  /** Queues a call until the work has a host. */
+  void queueUnsent(Call call) {
+    if (unsent == null) {
+      unsent = new ArrayDeque<>(2);
+    }
+    unsent.addLast(call);
+  }
+
+  boolean hasUnsent() {
+    return unsent != null && !unsent.isEmpty();
+  }
+
+  /** Takes the queued calls, oldest first. */
+  List<Call> drainUnsent() {
+    if (unsent == null) {
+      return List.of();
+    }
+    List<Call> calls = new ArrayList<>(unsent);
+    unsent = null;
+    return calls;
   }
 
   /** The call with this key, or null. */
