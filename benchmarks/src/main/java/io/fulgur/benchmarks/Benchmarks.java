@@ -523,7 +523,7 @@ public final class Benchmarks {
   }
 
   private void memory() throws Exception {
-    int[] sizes = quick ? new int[] {200} : new int[] {10_000};
+    int[] sizes = quick ? new int[] {200} : new int[] {10_000, 100_000};
     for (int n : sizes) {
       log("heap per placed idle work, " + n + " works");
       double[][] f = measure(1, () -> {
