@@ -47,6 +47,16 @@ class ClusterProcessesIT {
     return p;
   }
 
+  /** Starts two cpu workers, the first on {@code seedPort}, and waits until both are up. */
+  private FulgurProcess[] twoCpuWorkers(String prefix, int seedPort) throws IOException {
+    FulgurProcess w1 = start(prefix + "-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
+    FulgurProcess w2 =
+        start(prefix + "-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
+    w1.awaitUp(UP);
+    w2.awaitUp(UP);
+    return new FulgurProcess[] {w1, w2};
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -87,9 +97,9 @@ class ClusterProcessesIT {
   void threeProcessesRunTheToyApp() throws Exception {
     int seedPort = freePort();
     long t0 = System.nanoTime();
-    FulgurProcess w1 = start("toy-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
-    FulgurProcess w2 =
-        start("toy-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
+    FulgurProcess[] workers = twoCpuWorkers("toy", seedPort);
+    FulgurProcess w1 = workers[0];
+    FulgurProcess w2 = workers[1];
     String a1 = w1.awaitUp(UP);
     String a2 = w2.awaitUp(UP);
     FulgurProcess flow =
@@ -147,11 +157,9 @@ class ClusterProcessesIT {
   @Test
   void aKilledWorkerFailsItsCallWithNodeLost() throws Exception {
     int seedPort = freePort();
-    FulgurProcess w1 = start("lost-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
-    FulgurProcess w2 =
-        start("lost-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
-    w1.awaitUp(UP);
-    w2.awaitUp(UP);
+    FulgurProcess[] workers = twoCpuWorkers("lost", seedPort);
+    FulgurProcess w1 = workers[0];
+    FulgurProcess w2 = workers[1];
     OneCounterFlow flow =
         new OneCounterFlow(
             WorkOptions.defaults()
@@ -174,11 +182,9 @@ class ClusterProcessesIT {
   @Test
   void withRetriesAKilledWorkersCallRunsAgainOnAnotherNode() throws Exception {
     int seedPort = freePort();
-    FulgurProcess w1 = start("retry-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
-    FulgurProcess w2 =
-        start("retry-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
-    w1.awaitUp(UP);
-    w2.awaitUp(UP);
+    FulgurProcess[] workers = twoCpuWorkers("retry", seedPort);
+    FulgurProcess w1 = workers[0];
+    FulgurProcess w2 = workers[1];
     OneCounterFlow flow =
         new OneCounterFlow(
             WorkOptions.defaults()
@@ -247,11 +253,9 @@ class ClusterProcessesIT {
   @Test
   void aKilledFlowNodeStopsItsWorksOnTheWorkers() throws Exception {
     int seedPort = freePort();
-    FulgurProcess w1 = start("orphan-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
-    FulgurProcess w2 =
-        start("orphan-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
-    w1.awaitUp(UP);
-    w2.awaitUp(UP);
+    FulgurProcess[] workers = twoCpuWorkers("orphan", seedPort);
+    FulgurProcess w1 = workers[0];
+    FulgurProcess w2 = workers[1];
     FulgurProcess flow =
         start(
             "orphan-flow",
