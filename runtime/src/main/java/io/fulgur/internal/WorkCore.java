@@ -62,11 +62,6 @@ public final class WorkCore {
     this.nodeAddress = nodeAddress;
   }
 
-  /** Whether the work is bound to a running app's flow. */
-  public boolean isBound() {
-    return binding != null;
-  }
-
   /** The work's name, or {@code null} before it is part of a running app. */
   public String name() {
     return name;

@@ -99,10 +99,4 @@ public final class StateCodec {
       }
     }
   }
-
-  /** The names of the state fields, for messages. */
-  public static List<String> fieldNames(Class<?> workClass) {
-    return FIELDS.get(workClass).stream().map(sf -> sf.field.getName()).toList();
-  }
-
 }

@@ -31,9 +31,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each on a runner thread (never on
- * a dispatcher thread); reports Started, Done, Failed and Stopped to the flow; sends the work's
- * state while it runs and before Done; ships its output to the flow's node, and sends a call's
- * Done only after its last line was printed.
+ * a dispatcher thread); reports Started, Done, Failed and Stopped to the flow through the node's
+ * host, which batches them; sends the work's state while it runs and before Done; ships its output
+ * to the flow's node, and sends a call's Done only after its last line was printed.
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
