@@ -164,14 +164,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .onMessage(HostsChanged.class, this::onHostsChanged)
         .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
         .onMessage(FlowMessage.Batch.class, this::onBatch)
-        .onMessage(FlowMessage.Placed.class, this::onPlaced)
-        .onMessage(FlowMessage.PlacementFailed.class, this::onPlacementFailed)
-        .onMessage(FlowMessage.Started.class, this::onStarted)
-        .onMessage(FlowMessage.StateChanged.class, this::onStateChanged)
-        .onMessage(FlowMessage.Done.class, this::onDone)
-        .onMessage(FlowMessage.Failed.class, this::onFailed)
-        .onMessage(FlowMessage.Stopped.class, this::onStopped)
-        .onMessage(FlowMessage.Released.class, this::onReleased)
+        .onMessage(FlowMessage.Event.class, this::onEvent)
         .onMessage(HostTerminated.class, this::onHostTerminated)
         .onMessage(WarnNoNode.class, this::onWarnNoNode)
         .onMessage(ListingSettled.class, this::onListingSettled)
@@ -348,9 +341,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       send(entry.host, new HostMessage.RunWork(entry.name, call.id, input));
     } else {
       entry.queueUnsent(call);
-      if (!entry.placing) {
-        place(entry);
-      }
+      place(entry);
     }
     return call;
   }
@@ -426,7 +417,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     entry.listingSettled = true;
     timers.cancel(new ListingSettled(entry.name));
-    entry.placing = true;
     entry.host = host;
     placedPerHost.merge(host, 1, Integer::sum);
     if (watchedHosts.add(host)) {
@@ -492,23 +482,29 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   /** A host's events, handled one by one in the order the works sent them. */
   private Behavior<FlowMessage> onBatch(FlowMessage.Batch batch) {
     for (FlowMessage.Event event : batch.events()) {
-      if (event instanceof FlowMessage.Placed e) {
-        onPlaced(e);
-      } else if (event instanceof FlowMessage.PlacementFailed e) {
-        onPlacementFailed(e);
-      } else if (event instanceof FlowMessage.Started e) {
-        onStarted(e);
-      } else if (event instanceof FlowMessage.StateChanged e) {
-        onStateChanged(e);
-      } else if (event instanceof FlowMessage.Done e) {
-        onDone(e);
-      } else if (event instanceof FlowMessage.Failed e) {
-        onFailed(e);
-      } else if (event instanceof FlowMessage.Stopped e) {
-        onStopped(e);
-      } else if (event instanceof FlowMessage.Released e) {
-        onReleased(e);
-      }
+      onEvent(event);
+    }
+    return next();
+  }
+
+  /** One event of a work, alone or from a batch. */
+  private Behavior<FlowMessage> onEvent(FlowMessage.Event event) {
+    if (event instanceof FlowMessage.Placed e) {
+      return onPlaced(e);
+    } else if (event instanceof FlowMessage.PlacementFailed e) {
+      return onPlacementFailed(e);
+    } else if (event instanceof FlowMessage.Started e) {
+      return onStarted(e);
+    } else if (event instanceof FlowMessage.StateChanged e) {
+      return onStateChanged(e);
+    } else if (event instanceof FlowMessage.Done e) {
+      return onDone(e);
+    } else if (event instanceof FlowMessage.Failed e) {
+      return onFailed(e);
+    } else if (event instanceof FlowMessage.Stopped e) {
+      return onStopped(e);
+    } else if (event instanceof FlowMessage.Released e) {
+      return onReleased(e);
     }
     return next();
   }
@@ -582,7 +578,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (entry == null || entry.host == null) {
       return next();
     }
-    entry.placing = false;
     entry.placed = true;
     entry.waitingForNode = false;
     entry.core.nodeAddress(placed.nodeAddress());
@@ -600,7 +595,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (entry.host == null) {
       return next();
     }
-    entry.placing = false;
     placedPerHost.merge(entry.host, -1, Integer::sum);
     entry.host = null;
     if (ending) {
@@ -615,9 +609,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .getLog()
         .error("Work [{}] could not be placed on [{}]: {}", entry.name, failed.nodeAddress(),
             failed.message());
-    for (WorkEntry.Call call : entry.drainUnsent()) {
-      entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
-    }
     workFailed(entry, failure);
     return next();
   }
@@ -766,7 +757,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private void workLost(WorkEntry entry) {
     entry.host = null;
     entry.placed = false;
-    entry.placing = false;
     if (ending || entry.released) {
       releasedOrGone(entry);
       return;

@@ -53,7 +53,6 @@ final class WorkEntry {
   ActorRef<HostMessage> host;
   /** The host confirmed the placement. */
   boolean placed;
-  boolean placing;
   boolean waitingForNode;
   boolean listingSettled;
   boolean released;
