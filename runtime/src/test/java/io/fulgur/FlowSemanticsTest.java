@@ -3,6 +3,7 @@ package io.fulgur;
 import static io.fulgur.Conditions.runApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -364,9 +365,10 @@ class FlowSemanticsTest {
 
     @Override
     protected void onRun(Void input) throws InterruptedException {
+      // runs past fulgur.work.running-report-delay, so that the flow sees it RUNNING
       for (int i = 1; i <= 5; i++) {
         value = i;
-        Thread.sleep(3);
+        Thread.sleep(10);
       }
       CoalescingFlow.workReturned = true;
     }
@@ -394,5 +396,39 @@ class FlowSemanticsTest {
     assertThat(flow.passes.get(0)).isEqualTo("NOT_STARTED:0");
     assertThat(flow.passes.get(1)).startsWith("RUNNING:");
     assertThat(flow.passes.get(2)).isEqualTo("SUCCEEDED:5");
+  }
+
+  /** Calls a no-op sequential work once and records the status each pass saw. */
+  static class ShortCallFlow extends Flow {
+    final Quick work = new Quick();
+    final List<WorkStatus> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void run() {
+      seen.add(work.status());
+      work.run();
+      stop();
+    }
+  }
+
+  /** Returns at once. */
+  static class Quick extends Work<Void> {
+    @Override
+    protected void onRun(Void input) {}
+  }
+
+  @Test
+  void aCallThatEndsBeforeItsRunningReportSaysRunningWithItsDone() {
+    ShortCallFlow flow = new ShortCallFlow();
+    runApp(
+        new App(
+            flow,
+            ConfigFactory.parseString(
+                "fulgur.node.serve-all-roles = on\nfulgur.work.running-report-delay = 1h")));
+    // one pass sent the call, the next saw it done: no pass (and no message) for RUNNING alone
+    assertThat(flow.seen).containsExactly(WorkStatus.NOT_STARTED, WorkStatus.SUCCEEDED);
+    assertThat(flow.work.statusHistory())
+        .extracting(StatusChange::status)
+        .containsExactly(WorkStatus.PENDING, WorkStatus.RUNNING, WorkStatus.SUCCEEDED);
   }
 }

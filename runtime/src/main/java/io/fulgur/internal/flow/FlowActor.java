@@ -692,6 +692,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     applyState(entry, done.state());
     WorkEntry.Call call = entry.active(done.callId());
     if (call != null) {
+      if (call.status == WorkStatus.PENDING) {
+        // a short call: its node reports RUNNING with its Done
+        entry.progress(call, WorkStatus.RUNNING, null);
+      }
       entry.finish(call, WorkStatus.SUCCEEDED, null, null);
     }
     requestPass();

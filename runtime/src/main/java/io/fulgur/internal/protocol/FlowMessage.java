@@ -38,7 +38,11 @@ public sealed interface FlowMessage extends CborSerializable {
   /** A host could not create the work (class missing on its node, instantiation failed). */
   record PlacementFailed(String work, String nodeAddress, String message) implements Event {}
 
-  /** The call's {@code onRun} started on the work's node. */
+  /**
+   * The call's {@code onRun} has been running on the work's node for {@code
+   * fulgur.work.running-report-delay}, or failed or was stopped sooner. A call that succeeds
+   * sooner sends only its {@link Done}, which then also means it ran.
+   */
   record Started(String work, long callId) implements Event {}
 
   /** The work's state changed while it runs. */

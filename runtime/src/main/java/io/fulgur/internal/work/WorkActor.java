@@ -31,9 +31,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each on a runner thread (never on
- * a dispatcher thread); reports Started, Done, Failed and Stopped to the flow through the node's
- * host, which batches them; sends the work's state while it runs and before Done; ships its output
- * to the flow's node, and sends a call's Done only after its last line was printed.
+ * a dispatcher thread); reports Started (after a short delay, or never for a call whose Done says
+ * it), Done, Failed and Stopped to the flow through the node's host, which batches them; sends the
+ * work's state while it runs and before Done; ships its output to the flow's node, and sends a
+ * call's Done only after its last line was printed.
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
@@ -75,6 +76,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private volatile boolean actorStopped;
 
   private WorkMessage.Run current;
+  /** Whether the flow was told that the current call is RUNNING. */
+  private boolean startedSent;
   private String stopReason;
   private FlowMessage.Event pendingFinal;
   private int batchesInFlight;
@@ -209,8 +212,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
               () -> self.tell(FlushOutput.INSTANCE));
     }
     output.reset();
-    emit(new FlowMessage.Started(name, run.callId()));
-    scheduleTick();
+    // RUNNING is reported at the first tick: a call that ends sooner says it with its Done.
+    startedSent = false;
+    tick =
+        getContext()
+            .scheduleOnce(settings.runningReportDelay(), getContext().getSelf(), Tick.INSTANCE);
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
     try {
@@ -274,6 +280,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (state != null) {
       lastState = state;
     }
+    if (!startedSent && (finished.stopped() || finished.failure() != null)) {
+      // Done implies RUNNING; Failed and Stopped also end calls that never ran
+      reportStarted();
+    }
     if (finished.stopped()) {
       pendingFinal =
           new FlowMessage.Stopped(
@@ -330,9 +340,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return null;
   }
 
+  private void reportStarted() {
+    startedSent = true;
+    emit(new FlowMessage.Started(name, current.callId()));
+  }
+
   private Behavior<WorkMessage> onTick() {
     flushOutput();
     if (current != null) {
+      if (!startedSent) {
+        reportStarted();
+      }
       scheduleTick();
     }
     if (hasState && current != null) {
