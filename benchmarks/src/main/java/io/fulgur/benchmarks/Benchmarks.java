@@ -13,6 +13,7 @@ import io.fulgur.WorkOptions;
 import io.fulgur.internal.node.NodeSystem;
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
@@ -40,7 +41,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <pre>Benchmarks [quick] [SCENARIO...]</pre>
  *
  * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code
- * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code pass} {@code memory} {@code startup}.
+ * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code fanoutproc} {@code pass} {@code
+ * memory} {@code startup}.
  */
 public final class Benchmarks {
   private final boolean quick;
@@ -80,6 +82,7 @@ public final class Benchmarks {
       case "seq2" -> sequentialTwoNodes();
       case "seqproc" -> sequentialTwoProcesses();
       case "fanout" -> fanOut();
+      case "fanoutproc" -> fanOutTwoProcesses();
       case "pass" -> passCost();
       case "memory" -> memory();
       case "startup" -> startup();
@@ -101,6 +104,7 @@ public final class Benchmarks {
     sequentialTwoNodes();
     sequentialTwoProcesses();
     fanOut();
+    fanOutTwoProcesses();
     passCost();
     memory();
     startup();
@@ -283,53 +287,115 @@ public final class Benchmarks {
 
   private void sequentialTwoProcesses() throws Exception {
     log("sequential chain, two JVM processes");
-    String hzName = "fulgur-bench-" + UUID.randomUUID();
-    Process worker =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath(), BenchWorker.class.getName(), hzName)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-      String address = null;
-      String echo = null;
-      for (String line = out.readLine(); line != null && !line.equals("READY");
-          line = out.readLine()) {
-        if (line.startsWith("ADDRESS ")) {
-          address = line.substring(8);
-        } else if (line.startsWith("ECHO ")) {
-          echo = line.substring(5);
-        }
-      }
-      if (address == null || echo == null) {
-        throw new IllegalStateException("the worker process ended before it was ready");
-      }
-      Config joining = seeds(address).withFallback(NO_HOST);
+    try (WorkerProcess worker = WorkerProcess.start()) {
+      Config joining = worker.joining();
       double[][] f = measure(3, () -> {
         ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
         new App(chain, joining).run();
         return chainMetrics(chain.rtts);
       });
-      String echoPath = echo;
-      double[][] p = measure(3, () -> chainMetrics(pekkoAsk(joining, echoPath, calls)));
-      HazelcastInstance local = HazelcastBaseline.member(hzName);
-      double[][] h;
-      try {
-        HazelcastBaseline.awaitMembers(local, 2);
-        Member remote = local.getCluster().getMembers().stream()
-            .filter(m -> !m.localMember()).findFirst().orElseThrow();
-        h = measure(3, () -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
-      } finally {
-        local.shutdown();
-      }
+      double[][] p = measure(3, () -> chainMetrics(pekkoAsk(joining, worker.echoPath(), calls)));
+      double[][] h = measureFromLocalMember(worker, 3,
+          (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
       addChainRows("sequential chain, two JVM processes", f, p, h);
-    } finally {
-      worker.getOutputStream().close();
-      if (!worker.waitFor(30, TimeUnit.SECONDS)) {
-        worker.destroyForcibly();
+    }
+  }
+
+  /**
+   * The JVM flags Hazelcast 5 asks for on Java 9+ (the access to JDK internals that it checks for
+   * at start-up, {@code ModularJavaUtils}); without them it falls back to slower paths.
+   */
+  private static final List<String> HAZELCAST_JVM_FLAGS = List.of(
+      "--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  /**
+   * A running {@link BenchWorker} process: its node's address, its echo actor's ref and the name
+   * of its Hazelcast cluster. Closing it closes the worker's stdin, which stops the worker, and
+   * waits for the process to end.
+   */
+  private record WorkerProcess(Process process, String address, String echoPath, String hzName)
+      implements AutoCloseable {
+
+    /** Starts a worker JVM and waits until it printed its address, its echo and READY. */
+    static WorkerProcess start() throws IOException {
+      String hzName = "fulgur-bench-" + UUID.randomUUID();
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(HAZELCAST_JVM_FLAGS);
+      command.addAll(List.of("-cp", classpath(), BenchWorker.class.getName(), hzName));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      try {
+        BufferedReader out = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String address = null;
+        String echo = null;
+        for (String line = out.readLine(); line != null && !line.equals("READY");
+            line = out.readLine()) {
+          if (line.startsWith("ADDRESS ")) {
+            address = line.substring(8);
+          } else if (line.startsWith("ECHO ")) {
+            echo = line.substring(5);
+          }
+        }
+        if (address == null || echo == null) {
+          throw new IllegalStateException("the worker process ended before it was ready");
+        }
+        return new WorkerProcess(process, address, echo, hzName);
+      } catch (IOException | RuntimeException e) {
+        process.destroyForcibly();
+        throw e;
       }
+    }
+
+    /** The config of a node in this process that joins the worker's node and hosts no works. */
+    Config joining() {
+      return seeds(address).withFallback(NO_HOST);
+    }
+
+    /** Closes the worker's stdin and waits up to 30 s for it to end, then kills it. */
+    @Override
+    public void close() throws IOException {
+      try {
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        process.destroyForcibly();
+        throw e;
+      }
+    }
+  }
+
+  /** One Hazelcast iteration from the local member to the worker process's member. */
+  interface HazelcastIteration {
+    /** Measures once; one value per metric. */
+    double[] run(HazelcastInstance local, Member remote) throws Exception;
+  }
+
+  /**
+   * Starts a local Hazelcast member that joins the worker's cluster, measures {@code iteration}
+   * from it towards the worker's member, and shuts the local member down.
+   */
+  private double[][] measureFromLocalMember(WorkerProcess worker, int metrics,
+      HazelcastIteration iteration) throws Exception {
+    HazelcastInstance local = HazelcastBaseline.member(worker.hzName());
+    try {
+      HazelcastBaseline.awaitMembers(local, 2);
+      Member remote = local.getCluster().getMembers().stream()
+          .filter(m -> !m.localMember()).findFirst().orElseThrow();
+      return measure(metrics, () -> iteration.run(local, remote));
+    } finally {
+      local.shutdown();
     }
   }
 
@@ -395,11 +461,7 @@ public final class Benchmarks {
     log("fan-out of " + n + " parallel works over two nodes");
     double[][] f;
     try (LocalCluster cluster = LocalCluster.start("cpu", "cpu")) {
-      f = measure(1, () -> {
-        FanOutFlow flow = new FanOutFlow(n);
-        new App(flow, cluster.appConfig()).run();
-        return new double[] {n / ((flow.doneAt - flow.startedAt) / 1e9)};
-      });
+      f = measure(1, () -> new double[] {fulgurFanOut(cluster.appConfig(), n)});
     }
     List<ActorSystem<Void>> echoSystems = new ArrayList<>();
     List<String> echoPaths = new ArrayList<>();
@@ -415,22 +477,7 @@ public final class Benchmarks {
         echoPaths.add(ActorRefResolver.get(s).toSerializationFormat(echo.get()));
       }
       Config joining = seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
-      p = measure(1, () -> {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        ActorSystem<Void> system = NodeSystem.start(NodeSystem.resolve(joining), s -> {
-          List<ActorRef<PekkoPing.Ping>> echoes = new ArrayList<>();
-          for (String path : echoPaths) {
-            echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
-          }
-          s.context().spawn(PekkoPing.pipelined(echoes, n, 1024, done), "pinger",
-              NodeSystem.FLOW_DISPATCHER);
-        });
-        try {
-          return new double[] {n / (done.get(120, TimeUnit.SECONDS) / 1e9)};
-        } finally {
-          NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
-        }
-      });
+      p = measure(1, () -> new double[] {pekkoPipelined(joining, echoPaths, n)});
     } finally {
       for (ActorSystem<Void> s : echoSystems) {
         NodeSystem.shutdown(s, java.time.Duration.ofSeconds(10));
@@ -453,6 +500,55 @@ public final class Benchmarks {
     }
     rows.add(new Row("fan-out " + n + " parallel works, two nodes: works/s", "1/s", true,
         f[0], p[0], h[0]));
+  }
+
+  /** Runs a {@link FanOutFlow} of {@code n} works with {@code config}; works/s. */
+  private static double fulgurFanOut(Config config, int n) {
+    FanOutFlow flow = new FanOutFlow(n);
+    new App(flow, config).run();
+    return n / ((flow.doneAt - flow.startedAt) / 1e9);
+  }
+
+  /**
+   * Starts a node with {@code config} that keeps 1,024 asks in flight over the echoes at {@code
+   * echoPaths} until {@code total} were answered; asks/s.
+   */
+  static double pekkoPipelined(Config config, List<String> echoPaths, int total)
+      throws Exception {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    ActorSystem<Void> system = NodeSystem.start(NodeSystem.resolve(config), s -> {
+      List<ActorRef<PekkoPing.Ping>> echoes = new ArrayList<>();
+      for (String path : echoPaths) {
+        echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
+      }
+      s.context().spawn(PekkoPing.pipelined(echoes, total, 1024, done), "pinger",
+          NodeSystem.FLOW_DISPATCHER);
+    });
+    try {
+      return total / (done.get(120, TimeUnit.SECONDS) / 1e9);
+    } finally {
+      NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * Fan-out between this process (the flow / submitter) and a {@link BenchWorker} process that
+   * runs every work, echo and task.
+   */
+  private void fanOutTwoProcesses() throws Exception {
+    int n = quick ? 200 : 10_000;
+    log("fan-out of " + n + " parallel works, two JVM processes");
+    try (WorkerProcess worker = WorkerProcess.start()) {
+      Config joining = worker.joining();
+      double[][] f = measure(1, () -> new double[] {fulgurFanOut(joining, n)});
+      double[][] p =
+          measure(1, () -> new double[] {pekkoPipelined(joining, List.of(worker.echoPath()), n)});
+      double[][] h = measureFromLocalMember(worker, 1,
+          (local, remote) -> new double[] {HazelcastBaseline.pipelined(local, List.of(remote), n,
+              1024)});
+      rows.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
+          true, f[0], p[0], h[0]));
+    }
   }
 
   // ---- pass cost at scale

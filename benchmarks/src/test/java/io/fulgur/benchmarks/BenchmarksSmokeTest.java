@@ -17,7 +17,7 @@ class BenchmarksSmokeTest {
     Benchmarks benchmarks = Benchmarks.quick();
     benchmarks.runAll();
     benchmarks.print();
-    assertThat(benchmarks.rows()).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(benchmarks.rows()).hasSizeGreaterThanOrEqualTo(16);
     for (Benchmarks.Row row : benchmarks.rows()) {
       for (double[] values : new double[][] {row.fulgur(), row.pekko(), row.hazelcast()}) {
         if (values != null) {
