@@ -1,6 +1,7 @@
 package io.fulgur;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The kind of machine a {@link Work} runs on. Its {@link #name()} is a Pekko Cluster role: a work
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param name the cluster role; letters, digits, {@code -}, {@code _} and {@code .}
  */
 public record CloudCompute(String name) {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /** The compute a work gets when it names none: role {@code default}. */
   public static final CloudCompute DEFAULT = new CloudCompute("default");
@@ -23,7 +25,7 @@ public record CloudCompute(String name) {
    */
   public CloudCompute {
     Objects.requireNonNull(name, "CloudCompute name must not be null");
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+    if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "CloudCompute name '"
               + name

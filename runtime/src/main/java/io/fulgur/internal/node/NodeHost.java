@@ -113,8 +113,24 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     };
   }
 
+  /** The work's actor name: URL-encoded, without the encoder for the usual names. */
   private static String childName(String appId, String work) {
-    return URLEncoder.encode(appId + "-" + work, StandardCharsets.UTF_8);
+    String name = appId + "-" + work;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean unchanged =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '-'
+              || c == '*'
+              || c == '_';
+      if (!unchanged) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8);
+      }
+    }
+    return name;
   }
 
   @Override

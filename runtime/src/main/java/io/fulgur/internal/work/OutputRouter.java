@@ -12,7 +12,26 @@ import java.util.Locale;
  * replaced {@code System.out}.
  */
 final class OutputRouter extends PrintStream {
-  private static final ThreadLocal<PrintStream[]> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Binding> CURRENT = new ThreadLocal<>();
+
+  /** A thread's work output and its two print streams, made at the first print of the call. */
+  private static final class Binding {
+    final WorkOutput output;
+    final PrintStream[] streams = new PrintStream[2];
+
+    Binding(WorkOutput output) {
+      this.output = output;
+    }
+
+    PrintStream stream(int index) {
+      PrintStream s = streams[index];
+      if (s == null) {
+        s = new PrintStream(new Sink(output, index == 1), true, StandardCharsets.UTF_8);
+        streams[index] = s;
+      }
+      return s;
+    }
+  }
 
   private final PrintStream original;
   private final int index;
@@ -35,26 +54,25 @@ final class OutputRouter extends PrintStream {
 
   /** Routes the current thread's output into the work's output buffer. */
   static void bind(WorkOutput output) {
-    CURRENT.set(
-        new PrintStream[] {
-          new PrintStream(new Sink(output, false), true, StandardCharsets.UTF_8),
-          new PrintStream(new Sink(output, true), true, StandardCharsets.UTF_8)
-        });
+    CURRENT.set(new Binding(output));
   }
 
   /** Ends routing for the current thread. */
   static void unbind() {
-    PrintStream[] streams = CURRENT.get();
+    Binding binding = CURRENT.get();
     CURRENT.remove();
-    if (streams != null) {
-      streams[0].flush();
-      streams[1].flush();
+    if (binding != null) {
+      for (PrintStream s : binding.streams) {
+        if (s != null) {
+          s.flush();
+        }
+      }
     }
   }
 
   private PrintStream target() {
-    PrintStream[] streams = CURRENT.get();
-    return streams == null ? original : streams[index];
+    Binding binding = CURRENT.get();
+    return binding == null ? original : binding.stream(index);
   }
 
   /** The bytes of one work's stream, handed to its {@link WorkOutput}. */
