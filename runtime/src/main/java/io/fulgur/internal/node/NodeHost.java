@@ -70,6 +70,12 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final String address;
   private final ExecutorService runners;
   private final Map<String, AppLink> apps = new HashMap<>();
+  /**
+   * The work placed last in the batch being handled: its run usually follows in the same batch
+   * (no lookup among the children then). Forgotten at the end of the batch, so never stale.
+   */
+  private String lastPlacedName;
+  private ActorRef<WorkMessage> lastPlaced;
 
   /** A host for a node with these roles ({@code serveAllRoles}: every compute name). */
   public static Behavior<HostMessage> create(Settings settings) {
@@ -177,11 +183,16 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         }
       }
     }
+    lastPlaced = null;
+    lastPlacedName = null;
     return this;
   }
 
   @SuppressWarnings("unchecked")
   private ActorRef<WorkMessage> child(String appId, String work) {
+    if (lastPlaced != null && childName(appId, work).equals(lastPlacedName)) {
+      return lastPlaced;
+    }
     return (ActorRef<WorkMessage>)
         (ActorRef<?>) getContext().getChild(childName(appId, work)).orElse(null);
   }
@@ -219,19 +230,21 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       refuse(appId, place, "class " + place.workClass() + " could not be instantiated: " + cause);
       return;
     }
-    getContext()
-        .spawn(
-            WorkActor.create(
-                appId,
-                place.work(),
-                work,
-                getContext().getSelf(),
-                link.printer,
-                runners,
-                settings,
-                address),
-            childName(appId, place.work()),
-            NodeSystem.WORK_DISPATCHER);
+    lastPlacedName = childName(appId, place.work());
+    lastPlaced =
+        getContext()
+            .spawn(
+                WorkActor.create(
+                    appId,
+                    place.work(),
+                    work,
+                    getContext().getSelf(),
+                    link.printer,
+                    runners,
+                    settings,
+                    address),
+                lastPlacedName,
+                NodeSystem.WORK_DISPATCHER);
     getContext().getLog().debug("Work [{}] of app [{}] placed here", place.work(), appId);
   }
 

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
@@ -46,6 +51,18 @@ public final class Json {
    * @throws NotSerializableException if Jackson cannot serialise it
    */
   public static JsonNode tree(Object value) {
+    // the usual inputs without Jackson's serializer machinery (same trees as valueToTree)
+    if (value == null) {
+      return NullNode.getInstance();
+    } else if (value instanceof Integer i) {
+      return IntNode.valueOf(i);
+    } else if (value instanceof Long l) {
+      return LongNode.valueOf(l);
+    } else if (value instanceof String s) {
+      return TextNode.valueOf(s);
+    } else if (value instanceof Boolean b) {
+      return BooleanNode.valueOf(b);
+    }
     try {
       return MAPPER.valueToTree(value);
     } catch (IllegalArgumentException e) {
@@ -73,6 +90,17 @@ public final class Json {
     return params.length == 1 ? params[0] : MAPPER.constructType(Object.class);
   }
 
+  private static final int SMALL_KEYS = 1024;
+
+  /** The keys of the integers most inputs are: made once, not at every replay of a call. */
+  private static final String[] SMALL_INT_KEYS = new String[2 * SMALL_KEYS];
+
+  static {
+    for (int i = 0; i < SMALL_INT_KEYS.length; i++) {
+      SMALL_INT_KEYS[i] = Integer.toString(i - SMALL_KEYS);
+    }
+  }
+
   /**
    * The canonical JSON text of a string, integer, boolean or null input without building a tree,
    * or {@code null} for any other value: a pass that replays many calls keys them cheaply.
@@ -82,6 +110,8 @@ public final class Json {
       return "null";
     } else if (value instanceof String s) {
       return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
+    } else if (value instanceof Integer i && i >= -SMALL_KEYS && i < SMALL_KEYS) {
+      return SMALL_INT_KEYS[i + SMALL_KEYS];
     } else if (value instanceof Integer
         || value instanceof Long
         || value instanceof Short

@@ -15,9 +15,14 @@ class JsonTest {
     List<Object> values =
         Arrays.asList(
             null, "", "plain", "quote \" and \\ backslash", "tab\tnew\nline", "ünïcødé ✓", "\u0001",
-            0, -7, Integer.MAX_VALUE, Long.MIN_VALUE, (short) 3, (byte) -1, true, false);
+            0, -7, -1024, -1025, 1023, 1024, Integer.MAX_VALUE, Integer.MIN_VALUE,
+            Long.MIN_VALUE, 5L, (short) 3, (byte) -1, true, false);
     for (Object v : values) {
-      assertThat(Json.simpleKey(v)).as(String.valueOf(v)).isEqualTo(Json.text(Json.tree(v)));
+      // the short ways (keys without a tree, trees without Jackson's serializer) agree with it
+      assertThat(Json.tree(v)).as(String.valueOf(v)).isEqualTo(Json.MAPPER.valueToTree(v));
+      assertThat(Json.simpleKey(v))
+          .as(String.valueOf(v))
+          .isEqualTo(Json.text(Json.MAPPER.valueToTree(v)));
     }
   }
 
