@@ -53,9 +53,9 @@ public final class Benchmarks {
 
   private Benchmarks(boolean quick) {
     this.quick = quick;
-    this.warmups = quick ? 0 : 1;
-    this.iterations = quick ? 1 : 3;
-    this.calls = quick ? 50 : 2000;
+    this.warmups = quick ? 0 : 2;
+    this.iterations = quick ? 1 : 5;
+    this.calls = quick ? 50 : 5000;
   }
 
   /** One line of the table: per-iteration values of each system (null: not measured). */
