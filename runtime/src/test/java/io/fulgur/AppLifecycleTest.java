@@ -219,4 +219,89 @@ class AppLifecycleTest {
         .filter(n -> n.startsWith("fulgur"))
         .toList();
   }
+
+  /** A work whose constructor fails on the work's node (the flow's own copy is made before). */
+  static class BrokenOnNode extends Work<Void> {
+    static volatile boolean failOnNode;
+    static volatile String constructedOn;
+
+    BrokenOnNode() {
+      super(WorkOptions.defaults());
+      constructedOn = Thread.currentThread().getName();
+      if (failOnNode) {
+        throw new IllegalStateException("no model file here");
+      }
+    }
+
+    @Override
+    protected void onRun(Void input) {}
+  }
+
+  static class BrokenOnNodeFlow extends Flow {
+    final BrokenOnNode work = new BrokenOnNode();
+
+    @Override
+    public void run() {
+      work.run();
+    }
+  }
+
+  @Test
+  void aConstructorFailingOnTheNodeFailsTheCallNamingClassNodeAndCause() {
+    BrokenOnNodeFlow flow = new BrokenOnNodeFlow();
+    BrokenOnNode.failOnNode = true;
+    try {
+      assertThatThrownBy(() -> runApp(new App(flow)))
+          .isInstanceOfSatisfying(
+              AppFailedException.class,
+              e -> {
+                assertThat(e.workName()).isEqualTo("root.work");
+                assertThat(e.workFailure().reason()).isEqualTo("placement_failed");
+                assertThat(e.workFailure().message())
+                    .contains(BrokenOnNode.class.getName())
+                    .contains("could not be instantiated on node pekko://")
+                    .contains("no model file here");
+                assertThat(e.workFailure().exceptionClass())
+                    .isEqualTo(IllegalStateException.class.getName());
+              });
+      // the constructor is user code: it ran on the work's runner thread, not a dispatcher
+      assertThat(BrokenOnNode.constructedOn).startsWith("fulgur-work-");
+      assertThat(flow.work.statusHistory())
+          .extracting(StatusChange::status)
+          .containsExactly(WorkStatus.PENDING, WorkStatus.FAILED);
+    } finally {
+      BrokenOnNode.failOnNode = false;
+    }
+  }
+
+  static class Counter extends Work<Integer> {
+    @Override
+    protected void onRun(Integer input) {}
+  }
+
+  static class RawCallFlow extends Flow {
+    final Counter work = new Counter();
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void run() {
+      ((Work) work).run("not a number"); // erasure lets it through; the node cannot read it
+    }
+  }
+
+  @Test
+  void anInputThatDoesNotFitTheInputTypeFailsTheCallBeforeItRuns() {
+    RawCallFlow flow = new RawCallFlow();
+    assertThatThrownBy(() -> runApp(new App(flow)))
+        .isInstanceOfSatisfying(
+            AppFailedException.class,
+            e -> {
+              assertThat(e.workFailure().reason()).isEqualTo("input_error");
+              assertThat(e.workFailure().message())
+                  .contains("input does not fit java.lang.Integer");
+            });
+    assertThat(flow.work.statusHistory())
+        .extracting(StatusChange::status)
+        .containsExactly(WorkStatus.PENDING, WorkStatus.FAILED);
+  }
 }

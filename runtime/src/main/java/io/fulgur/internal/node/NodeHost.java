@@ -4,13 +4,10 @@ import io.fulgur.CloudCompute;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
-import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
-import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.PrintMessage;
-import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
@@ -202,19 +199,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       refuse(appId, place, "node " + address + " has roles " + roles + ", not '" + place.compute() + "'");
       return;
     }
-    Work<?> work;
+    // Only the class is loaded here (not initialised): the instance is made by the work's first
+    // call on its runner thread, so that no constructor of the user's runs on this dispatcher.
+    Class<? extends Work<?>> cls;
     try {
-      Class<? extends Work<?>> cls = WorkInstantiator.load(place.workClass());
-      work = WorkInstantiator.instantiate(cls);
-      WorkCore core = Internals.core(work);
-      core.options(
-          WorkOptions.defaults()
-              .withCompute(new CloudCompute(place.compute()))
-              .withParallel(place.parallel())
-              .withCacheCalls(place.cacheCalls())
-              .withRaiseException(place.raiseException()));
-      core.nameOnNode(place.work(), address);
-      StateCodec.apply(work, place.state());
+      cls = WorkInstantiator.load(place.workClass());
     } catch (ClassNotFoundException e) {
       refuse(
           appId,
@@ -225,11 +214,16 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
               + address
               + " (worker nodes need the app's classes)");
       return;
-    } catch (Throwable e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      refuse(appId, place, "class " + place.workClass() + " could not be instantiated: " + cause);
+    } catch (RuntimeException | LinkageError e) {
+      refuse(appId, place, "class " + place.workClass() + " cannot be used: " + e);
       return;
     }
+    WorkOptions options =
+        WorkOptions.defaults()
+            .withCompute(new CloudCompute(place.compute()))
+            .withParallel(place.parallel())
+            .withCacheCalls(place.cacheCalls())
+            .withRaiseException(place.raiseException());
     lastPlacedName = childName(appId, place.work());
     lastPlaced =
         getContext()
@@ -237,7 +231,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                 WorkActor.create(
                     appId,
                     place.work(),
-                    work,
+                    cls,
+                    options,
+                    place.state(),
                     getContext().getSelf(),
                     link.printer,
                     runners,

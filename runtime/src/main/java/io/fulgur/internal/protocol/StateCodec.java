@@ -47,7 +47,12 @@ public final class StateCodec {
 
   /** Whether the work's class has any state field. */
   public static boolean hasState(Work<?> work) {
-    return !FIELDS.get(work.getClass()).isEmpty();
+    return hasState(work.getClass());
+  }
+
+  /** Whether instances of the work class have any state field. */
+  public static boolean hasState(Class<?> workClass) {
+    return !FIELDS.get(workClass).isEmpty();
   }
 
   /**

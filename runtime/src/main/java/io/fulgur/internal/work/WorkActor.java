@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
+import io.fulgur.WorkOptions;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -48,7 +50,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private record ForceStop(long callId) implements WorkMessage.Internal {}
 
-  private record RunFinished(long callId, WorkFailure failure, boolean stopped)
+  /**
+   * The runner thread's report: {@code ran} is false when the call never reached {@code onRun}
+   * (the instance could not be made or the input did not fit); {@code state} is the work's state
+   * read on the runner thread after the call.
+   */
+  private record RunFinished(
+      long callId, WorkFailure failure, boolean stopped, boolean ran, JsonNode state)
       implements WorkMessage.Internal {}
 
   private static final int MAX_BATCHES_IN_FLIGHT = 2;
@@ -59,7 +67,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private final String appId;
   private final String name;
-  private final Work<?> work;
+  private final String nodeAddress;
+  private final Class<? extends Work<?>> workClass;
+  private final WorkOptions options;
+  /** The flow's state for the instance: applied when the instance is made, then dropped. */
+  private volatile JsonNode initialState;
+  /** The node's own instance: made by the first call, on its runner thread. */
+  private volatile Work<?> work;
   private final JavaType inputType;
   private final ActorRef<HostMessage> host;
   private final ActorRef<PrintMessage> printer;
@@ -83,14 +97,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private int batchesInFlight;
   private boolean releaseRequested;
   private JsonNode lastState;
-  private boolean stateWarningLogged;
+  private volatile boolean stateWarningLogged;
 
   /**
-   * A work actor for an instance already created on this node.
+   * A work actor for a work class loaded on this node. The instance is made by the first call, on
+   * its runner thread: its constructor is user code.
    *
    * @param appId the app the work belongs to
    * @param name the work's name
-   * @param work the node's own instance, with its initial state
+   * @param workClass the work's class, loaded on this node
+   * @param options the work's options as the flow has them
+   * @param initialState the flow's state of the work, applied to the instance when it is made
    * @param host the node's host, which batches the work's events to the app's flow
    * @param printer the flow node's output printer
    * @param runners the node's runner threads
@@ -100,7 +117,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   public static Behavior<WorkMessage> create(
       String appId,
       String name,
-      Work<?> work,
+      Class<? extends Work<?>> workClass,
+      WorkOptions options,
+      JsonNode initialState,
       ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
       ExecutorService runners,
@@ -109,7 +128,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return Behaviors.setup(
         ctx -> {
           host.tell(new HostMessage.Emit(appId, new FlowMessage.Placed(name, nodeAddress)));
-          return new WorkActor(ctx, appId, name, work, host, printer, runners, settings);
+          return new WorkActor(
+              ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
+              runners, settings);
         });
   }
 
@@ -117,7 +138,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       ActorContext<WorkMessage> context,
       String appId,
       String name,
-      Work<?> work,
+      String nodeAddress,
+      Class<? extends Work<?>> workClass,
+      WorkOptions options,
+      JsonNode initialState,
       ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
       ExecutorService runners,
@@ -126,14 +150,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     context.setLoggerName(WorkActor.class);
     this.appId = appId;
     this.name = name;
-    this.work = work;
-    this.inputType = Json.inputType(work.getClass());
+    this.nodeAddress = nodeAddress;
+    this.workClass = workClass;
+    this.options = options;
+    this.initialState = initialState;
+    this.inputType = Json.inputType(workClass);
     this.host = host;
     this.printer = printer;
     this.runners = runners;
     this.settings = settings;
-    this.hasState = StateCodec.hasState(work);
-    this.lastState = hasState ? snapshotOrNull() : null;
+    this.hasState = StateCodec.hasState(workClass);
+    this.lastState = hasState ? initialState : null;
   }
 
   // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
@@ -183,24 +210,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         }
         return this;
       }
-      Object input;
-      try {
-        input = Json.read(next.input(), inputType);
-      } catch (Exception e) {
-        emit(
-            new FlowMessage.Failed(
-                name,
-                next.callId(),
-                failure("input_error", e, "input does not fit " + inputType.toCanonical()),
-                null));
-        continue;
-      }
-      start(next, input);
+      start(next);
     }
     return this;
   }
 
-  private void start(WorkMessage.Run run, Object input) {
+  private void start(WorkMessage.Run run) {
     current = run;
     stopReason = null;
     if (output == null) {
@@ -219,23 +234,49 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             .scheduleOnce(settings.runningReportDelay(), getContext().getSelf(), Tick.INSTANCE);
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
+    JsonNode input = run.input();
     try {
       runners.execute(() -> runCall(self, callId, input));
     } catch (RejectedExecutionException e) {
       self.tell(
-          new RunFinished(callId, failure("node_stopping", e, "the node is shutting down"), false));
+          new RunFinished(
+              callId, failure("node_stopping", e, "the node is shutting down"), false, false, null));
     }
   }
 
-  /** On the runner thread. */
-  private void runCall(ActorRef<WorkMessage> self, long callId, Object input) {
+  /**
+   * On the runner thread: makes the instance at the first call, reads the input, runs {@code
+   * onRun}, reads the state after it. Everything that runs user code (constructor, Jackson on the
+   * user's types, onRun) runs here, never on the node's dispatcher.
+   */
+  private void runCall(ActorRef<WorkMessage> self, long callId, JsonNode inputTree) {
     runnerThread = Thread.currentThread();
     OutputRouter.ensureInstalled();
     OutputRouter.bind(output);
     WorkFailure failure = null;
     boolean stopped = false;
+    boolean ran = false;
+    Work<?> instance = work;
     try {
-      Internals.onRun(work, input);
+      if (instance == null) {
+        instance = instantiate();
+      }
+      Object input;
+      try {
+        input = Json.read(inputTree, inputType);
+      } catch (Exception e) {
+        throw new InputError(e);
+      }
+      ran = true;
+      Internals.onRun(instance, input);
+    } catch (InstantiationError e) {
+      failure =
+          failure(
+              "placement_failed",
+              e.getCause(),
+              "class " + workClass.getName() + " could not be instantiated on node " + nodeAddress);
+    } catch (InputError e) {
+      failure = failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
     } catch (WorkStoppedError e) {
       stopped = true;
     } catch (Throwable t) {
@@ -257,7 +298,44 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       RUNNER_LOG.info("Work [{}] stopped: the thread of its call {} has ended", name, callId);
       return;
     }
-    self.tell(new RunFinished(callId, failure, stopped || output.stopRequested()));
+    JsonNode state = hasState && instance != null ? snapshotOrNull(instance) : null;
+    self.tell(new RunFinished(callId, failure, stopped || output.stopRequested(), ran, state));
+  }
+
+  /** The instance could not be made (its constructor failed): the call fails, nothing ran. */
+  private static final class InstantiationError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InstantiationError(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** The input does not fit the work's input type: the call fails, nothing ran. */
+  private static final class InputError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InputError(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** On the runner thread: the node's own instance, with the flow's options and state. */
+  private Work<?> instantiate() throws InstantiationError {
+    try {
+      Work<?> instance = WorkInstantiator.instantiate(workClass);
+      WorkCore core = Internals.core(instance);
+      core.options(options);
+      core.nameOnNode(name, nodeAddress);
+      StateCodec.apply(instance, initialState);
+      initialState = null;
+      work = instance;
+      return instance;
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new InstantiationError(e.getCause() != null ? e.getCause() : e);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      throw new InstantiationError(e);
+    }
   }
 
   /** Events go to the host, which batches them to the flow: ordered per work. */
@@ -276,11 +354,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     tick = cancel(tick);
     forceStop = cancel(forceStop);
     output.endCall();
-    JsonNode state = hasState ? snapshotOrNull() : null;
+    JsonNode state = finished.state();
     if (state != null) {
       lastState = state;
     }
-    if (!startedSent && (finished.stopped() || finished.failure() != null)) {
+    if (!startedSent && finished.ran() && (finished.stopped() || finished.failure() != null)) {
       // Done implies RUNNING; Failed and Stopped also end calls that never ran
       reportStarted();
     }
@@ -353,8 +431,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       }
       scheduleTick();
     }
-    if (hasState && current != null) {
-      JsonNode state = snapshotOrNull();
+    Work<?> instance = work;
+    if (hasState && current != null && instance != null) {
+      // while the call runs: a racy read by nature, retried at the next tick if it fails
+      JsonNode state = snapshotOrNull(instance);
       if (state != null && !state.equals(lastState)) {
         lastState = state;
         emit(new FlowMessage.StateChanged(name, state));
@@ -363,16 +443,16 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return this;
   }
 
-  private ObjectNode snapshotOrNull() {
+  private ObjectNode snapshotOrNull(Work<?> instance) {
     try {
-      return StateCodec.snapshot(work);
+      return StateCodec.snapshot(instance);
     } catch (ConcurrentModificationException e) {
       // A collection changed under the snapshot: the next tick (or the final one) reads it again.
       return null;
     } catch (Json.NotSerializableException e) {
       if (!stateWarningLogged) {
         stateWarningLogged = true;
-        getContext().getLog().warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
+        RUNNER_LOG.warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
       }
       return null;
     }
