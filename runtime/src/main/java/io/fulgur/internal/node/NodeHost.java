@@ -67,6 +67,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final String address;
   private final ExecutorService runners;
   private final Map<String, AppLink> apps = new HashMap<>();
+  /** Options are immutable values: works with the same ones share one instance. */
+  private final Map<String, WorkOptions> optionsInUse = new HashMap<>();
   /**
    * The work placed last in the batch being handled: its run usually follows in the same batch
    * (no lookup among the children then). Forgotten at the end of the batch, so never stale.
@@ -219,11 +221,17 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       return;
     }
     WorkOptions options =
-        WorkOptions.defaults()
-            .withCompute(new CloudCompute(place.compute()))
-            .withParallel(place.parallel())
-            .withCacheCalls(place.cacheCalls())
-            .withRaiseException(place.raiseException());
+        optionsInUse.computeIfAbsent(
+            place.compute()
+                + (place.parallel() ? "/p" : "/s")
+                + (place.cacheCalls() ? "c" : "-")
+                + (place.raiseException() ? "r" : "-"),
+            k ->
+                WorkOptions.defaults()
+                    .withCompute(new CloudCompute(place.compute()))
+                    .withParallel(place.parallel())
+                    .withCacheCalls(place.cacheCalls())
+                    .withRaiseException(place.raiseException()));
     lastPlacedName = childName(appId, place.work());
     lastPlaced =
         getContext()

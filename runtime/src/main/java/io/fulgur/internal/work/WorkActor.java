@@ -80,9 +80,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final ExecutorService runners;
   private final Settings settings;
   private final boolean hasState;
-  /** Created at the first call: an idle placed work keeps no buffers. */
+  /** Made when a call starts, dropped when the work is idle again: an idle work keeps no buffers. */
   private WorkOutput output;
-  private final ArrayDeque<WorkMessage.Run> queue = new ArrayDeque<>(2);
+  /** Calls waiting for the running one; made when one has to wait. */
+  private ArrayDeque<WorkMessage.Run> queue;
   private volatile Thread runnerThread;
   // Scheduled with the context, not a TimerScheduler: every work would carry one otherwise.
   private Cancellable tick;
@@ -195,15 +196,26 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       emit(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
       return this;
     }
+    if (current == null && pendingFinal == null && (queue == null || queue.isEmpty())) {
+      start(run);
+      return this;
+    }
+    if (queue == null) {
+      queue = new ArrayDeque<>(2);
+    }
     queue.addLast(run);
     return startNextIfIdle();
   }
 
   private Behavior<WorkMessage> startNextIfIdle() {
     while (current == null && pendingFinal == null) {
-      WorkMessage.Run next = queue.pollFirst();
+      WorkMessage.Run next = queue == null ? null : queue.pollFirst();
       if (next == null) {
+        queue = null;
         tick = cancel(tick);
+        if (output != null && batchesInFlight == 0 && output.isEmpty()) {
+          output = null; // idle: the next call gets a new one
+        }
         if (releaseRequested) {
           emit(new FlowMessage.Released(name));
           return Behaviors.stopped();
@@ -235,8 +247,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
     JsonNode input = run.input();
+    WorkOutput callOutput = output;
     try {
-      runners.execute(() -> runCall(self, callId, input));
+      runners.execute(() -> runCall(self, callId, input, callOutput));
     } catch (RejectedExecutionException e) {
       self.tell(
           new RunFinished(
@@ -249,7 +262,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * onRun}, reads the state after it. Everything that runs user code (constructor, Jackson on the
    * user's types, onRun) runs here, never on the node's dispatcher.
    */
-  private void runCall(ActorRef<WorkMessage> self, long callId, JsonNode inputTree) {
+  private void runCall(
+      ActorRef<WorkMessage> self, long callId, JsonNode inputTree, WorkOutput output) {
     runnerThread = Thread.currentThread();
     OutputRouter.ensureInstalled();
     OutputRouter.bind(output);
@@ -459,10 +473,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   }
 
   private Behavior<WorkMessage> onStop(WorkMessage.Stop stop) {
-    for (WorkMessage.Run queued : queue) {
-      emit(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
+    if (queue != null) {
+      for (WorkMessage.Run queued : queue) {
+        emit(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
+      }
+      queue = null;
     }
-    queue.clear();
     if (stop.release()) {
       releaseRequested = true;
     }
