@@ -405,7 +405,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     JsonNode state;
     try {
-      state = StateCodec.snapshot(entry.work);
+      // a work without state fields sends none (no empty object to serialise per placement)
+      state = StateCodec.hasState(entry.work) ? StateCodec.snapshot(entry.work) : null;
     } catch (RuntimeException e) {
       Outcome o =
           Outcome.failed("State of work " + entry.name + " cannot be sent: " + e.getMessage(), e);

@@ -389,22 +389,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
         varint(0);
         return;
       }
-      int n = s.length();
-      boolean ascii = true;
-      for (int i = 0; i < n && ascii; i++) {
-        ascii = s.charAt(i) < 0x80;
-      }
-      if (ascii) {
-        varint(n + 1);
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-          buf[pos++] = (byte) s.charAt(i);
-        }
-      } else {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        varint(utf8.length + 1);
-        raw(utf8);
-      }
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // an array copy for ASCII text
+      varint(utf8.length + 1);
+      raw(utf8);
     }
 
     void raw(byte[] b) {

@@ -148,7 +148,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       ExecutorService runners,
       Settings settings) {
     super(context);
-    context.setLoggerName(WorkActor.class);
+    // no setLoggerName: it walks the stack for every actor; this one logs through RUNNER_LOG
     this.appId = appId;
     this.name = name;
     this.nodeAddress = nodeAddress;
