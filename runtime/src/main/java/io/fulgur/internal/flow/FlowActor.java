@@ -107,7 +107,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private boolean passScheduled;
   private boolean inPass;
   private Thread passThread;
+  private static final int PLACEMENTS_LOGGED_AT_INFO = 20;
+
   private long nextCallId;
+  /** Placements logged at INFO so far: the first ones help, ten thousand would drown the log. */
+  private int placementsLogged;
   private long passes;
   private Outcome endRequest;
   private boolean ending;
@@ -584,7 +588,21 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.core.nodeAddress(placed.nodeAddress());
     timers.cancel(new WarnNoNode(entry.name));
     timers.cancel(new PlacementTimeout(entry.name));
-    getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
+    if (placementsLogged < PLACEMENTS_LOGGED_AT_INFO) {
+      placementsLogged++;
+      getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
+      if (placementsLogged == PLACEMENTS_LOGGED_AT_INFO) {
+        getContext()
+            .getLog()
+            .info(
+                "{} works placed: further placements of this app are logged at DEBUG",
+                PLACEMENTS_LOGGED_AT_INFO);
+      }
+    } else {
+      getContext()
+          .getLog()
+          .debug("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
+    }
     return next();
   }
 
