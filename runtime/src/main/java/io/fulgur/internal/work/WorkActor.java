@@ -9,6 +9,7 @@ import io.fulgur.WorkOptions;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
+import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -313,7 +314,15 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       return;
     }
     JsonNode state = hasState && instance != null ? snapshotOrNull(instance) : null;
-    self.tell(new RunFinished(callId, failure, stopped || output.stopRequested(), ran, state));
+    RunFinished finished =
+        new RunFinished(callId, failure, stopped || output.stopRequested(), ran, state);
+    if (options.parallel()) {
+      self.tell(finished);
+    } else {
+      // the flow waits for this call: its report and Done go out from this thread, without
+      // waking the node's thread (NodeExecutor)
+      NodeExecutor.handOver(() -> self.tell(finished));
+    }
   }
 
   /** The instance could not be made (its constructor failed): the call fails, nothing ran. */
