@@ -244,7 +244,7 @@ public final class Benchmarks {
       NodeSystem.awaitUp(echoSystem, java.time.Duration.ofSeconds(30));
       String echoPath = ActorRefResolver.get(echoSystem).toSerializationFormat(echo.get());
       Config joining = seeds(NodeSystem.address(echoSystem)).withFallback(NO_HOST);
-      p = measure(3, () -> chainMetrics(pekkoAsk(joining, echoPath, calls)));
+      p = measure(3, () -> chainMetrics(pekkoRequests(joining, echoPath, calls)));
     } finally {
       NodeSystem.shutdown(echoSystem, java.time.Duration.ofSeconds(10));
     }
@@ -268,8 +268,8 @@ public final class Benchmarks {
         "pekko.cluster.seed-nodes = [\"" + String.join("\",\"", addresses) + "\"]");
   }
 
-  /** Starts a node with {@code config} that asks the echo at {@code echoPath}, one at a time. */
-  static long[] pekkoAsk(Config config, String echoPath, int calls) throws Exception {
+  /** Starts a node with {@code config} requesting the echo at {@code echoPath}, one at a time. */
+  static long[] pekkoRequests(Config config, String echoPath, int calls) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     ActorSystem<Void> system =
         NodeSystem.start(NodeSystem.resolve(config), s -> {
@@ -294,7 +294,8 @@ public final class Benchmarks {
         new App(chain, joining).run();
         return chainMetrics(chain.rtts);
       });
-      double[][] p = measure(3, () -> chainMetrics(pekkoAsk(joining, worker.echoPath(), calls)));
+      double[][] p =
+          measure(3, () -> chainMetrics(pekkoRequests(joining, worker.echoPath(), calls)));
       double[][] h = measureFromLocalMember(worker, 3,
           (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
       addChainRows("sequential chain, two JVM processes", f, p, h);
@@ -510,8 +511,8 @@ public final class Benchmarks {
   }
 
   /**
-   * Starts a node with {@code config} that keeps 1,024 asks in flight over the echoes at {@code
-   * echoPaths} until {@code total} were answered; asks/s.
+   * Starts a node with {@code config} that keeps 1,024 requests in flight over the echoes at {@code
+   * echoPaths} until {@code total} were answered; requests/s.
    */
   static double pekkoPipelined(Config config, List<String> echoPaths, int total)
       throws Exception {

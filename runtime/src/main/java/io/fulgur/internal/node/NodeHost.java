@@ -189,11 +189,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   @SuppressWarnings("unchecked")
   private ActorRef<WorkMessage> child(String appId, String work) {
-    if (lastPlaced != null && childName(appId, work).equals(lastPlacedName)) {
+    String name = childName(appId, work);
+    if (lastPlaced != null && name.equals(lastPlacedName)) {
       return lastPlaced;
     }
-    return (ActorRef<WorkMessage>)
-        (ActorRef<?>) getContext().getChild(childName(appId, work)).orElse(null);
+    return (ActorRef<WorkMessage>) (ActorRef<?>) getContext().getChild(name).orElse(null);
   }
 
   private void place(String appId, AppLink link, HostMessage.Place place) {

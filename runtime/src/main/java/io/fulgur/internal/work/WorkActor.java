@@ -81,7 +81,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final ExecutorService runners;
   private final Settings settings;
   private final boolean hasState;
-  /** Made when a call starts, dropped when the work is idle again: an idle work keeps no buffers. */
+  /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
   private WorkOutput output;
   /** Calls waiting for the running one; made when one has to wait. */
   private ArrayDeque<WorkMessage.Run> queue;
@@ -242,9 +242,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     output.reset();
     // RUNNING is reported at the first tick: a call that ends sooner says it with its Done.
     startedSent = false;
-    tick =
-        getContext()
-            .scheduleOnce(settings.runningReportDelay(), getContext().getSelf(), Tick.INSTANCE);
+    scheduleTick(settings.runningReportDelay());
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
     JsonNode input = run.input();
@@ -254,7 +252,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } catch (RejectedExecutionException e) {
       self.tell(
           new RunFinished(
-              callId, failure("node_stopping", e, "the node is shutting down"), false, false, null));
+              callId,
+              failure("node_stopping", e, "the node is shutting down"),
+              false,
+              false,
+              null));
     }
   }
 
@@ -291,7 +293,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
               e.getCause(),
               "class " + workClass.getName() + " could not be instantiated on node " + nodeAddress);
     } catch (InputError e) {
-      failure = failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
+      failure =
+          failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
     } catch (WorkStoppedError e) {
       stopped = true;
     } catch (Throwable t) {
@@ -430,8 +433,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
-  private void scheduleTick() {
-    tick = getContext().scheduleOnce(settings.stateSyncInterval(), getContext().getSelf(), Tick.INSTANCE);
+  private void scheduleTick(java.time.Duration after) {
+    tick = getContext().scheduleOnce(after, getContext().getSelf(), Tick.INSTANCE);
   }
 
   private static Cancellable cancel(Cancellable c) {
@@ -452,7 +455,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       if (!startedSent) {
         reportStarted();
       }
-      scheduleTick();
+      scheduleTick(settings.stateSyncInterval());
     }
     Work<?> instance = work;
     if (hasState && current != null && instance != null) {
