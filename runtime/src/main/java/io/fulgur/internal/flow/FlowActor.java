@@ -12,6 +12,7 @@ import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkBinding;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.HostKeys;
+import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -452,7 +453,12 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     List<HostMessage.Command> queued = outbox.get(host);
     if (queued == null) {
       outbox.put(host, new ArrayList<>());
-      host.tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, List.of(command)));
+      HostMessage.Batch lone =
+          new HostMessage.Batch(appId, getContext().getSelf(), printer, List.of(command));
+      // the flow thread sends it itself (Artery's outbound stream and the TCP write run here)
+      // instead of waking the node's thread: the flow is waiting for this call when it is a
+      // sequential one (NodeExecutor)
+      NodeExecutor.handOver(() -> host.tell(lone));
     } else {
       queued.add(command);
     }

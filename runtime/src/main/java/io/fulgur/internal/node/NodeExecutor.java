@@ -1,35 +1,62 @@
 package io.fulgur.internal.node;
 
 import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
 
 /**
- * The executor of {@code fulgur.work-dispatcher}: the node's one thread, plus hand-over at the end
- * of a sequential call. The runner thread that finished the call reports it inside {@link
+ * The executor of {@code fulgur.work-dispatcher}: the node's thread, which a sequential call may
+ * borrow, and hand-over at the end of a sequential call.
+ *
+ * <p><b>One thread serves the queue.</b> At any time at most one thread runs the dispatcher's
+ * tasks (host and work actors, Artery's streams): the node's thread. Other threads of the pool
+ * park until the node's thread is gone.
+ *
+ * <p><b>Borrowing.</b> A work actor that starts a sequential call on the node's thread may {@link
+ * #lend} it the thread: once the actor's task is done, that thread stops serving the queue and
+ * runs the call (user code, never inside an actor), and another thread of the pool becomes the
+ * node's thread if tasks come in meanwhile. A call that arrives on a quiet node so runs without
+ * waking any thread, where a runner thread would have to be woken (15-30 us on a 2-core machine).
+ * When the call ends, its thread goes back to the pool.
+ *
+ * <p><b>Hand-over.</b> The thread that finished a sequential call reports it inside {@link
  * #handOver}; the dispatcher work that report sets off (the work actor, the host, Artery sending
- * {@code Done}) then runs on that runner thread at once instead of waking the node's thread. Only
- * Fulgur's and Pekko's code runs there (the user's code has returned), each actor still one
- * message at a time (Pekko's mailbox guarantees that on any thread), at most {@link #MAX_DEPTH}
- * tasks deep; everything else goes to the node's thread.
+ * {@code Done}) then runs on that thread at once instead of waking the node's thread. The flow's
+ * thread sends a lone command the same way. Only Fulgur's and Pekko's code runs so (the user's
+ * code has returned), each actor still one message at a time (Pekko's mailbox guarantees that on
+ * any thread), at most {@link #MAX_DEPTH} tasks deep; everything else goes to the queue.
  *
  * <p>Measured on the work's node of a sequential chain between two processes (a Run received by
- * the host to its Done sent), p50: 47.7 us without, 32.4-37.1 us with. Parallel works do not hand
- * over: with 10,000 of them finishing at once, runner threads taking turns on the host cost
- * throughput (fan-out probe 65,000-75,000 works/s without, 50,000-60,000 with).
+ * the host to its Done sent), p50: 47.7 us with a runner thread woken for the call and the node's
+ * thread woken for its end, 32.4-37.1 us with hand-over. Parallel works neither borrow nor hand
+ * over: with 10,000 of them finishing at once, threads taking turns on the host cost throughput
+ * (fan-out probe 65,000-75,000 works/s without, 50,000-60,000 with).
  */
 public final class NodeExecutor extends ExecutorServiceConfigurator {
 
-  /** How many dispatcher tasks may nest on a runner thread before they go to the node's thread. */
+  /** How many dispatcher tasks may nest on a thread before they go to the queue. */
   static final int MAX_DEPTH = 8;
 
+  /** Queued tasks the node's thread still runs after a call borrowed it, before it leaves. */
+  static final int DRAIN_BEFORE_LENDING = 32;
+
   private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+  /** The pool worker running on this thread, if it is one. */
+  private static final ThreadLocal<Pool.Worker> WORKER = new ThreadLocal<>();
 
   /** Made by Pekko from the dispatcher's config ({@code executor = "...NodeExecutor"}). */
   public NodeExecutor(Config config, DispatcherPrerequisites prerequisites) {
@@ -41,7 +68,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     return () -> pool(factory);
   }
 
-  /** The node's one-thread pool, which runs tasks submitted inside {@link #handOver} at once. */
+  /** The node's pool: one thread serving its queue at a time, lending it to sequential calls. */
   static ExecutorService pool(ThreadFactory factory) {
     return new Pool(factory);
   }
@@ -60,16 +87,50 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     }
   }
 
-  /** One thread; tasks submitted inside {@link #handOver} run on the submitting thread. */
-  private static final class Pool extends ThreadPoolExecutor {
+  /**
+   * Lends the node's thread to {@code call}, which runs on it once the current dispatcher task is
+   * done, while another thread serves the node. Returns false, and does nothing, when the caller is
+   * not on the node's thread at the top of a task (then the caller runs {@code call} elsewhere).
+   */
+  public static boolean lend(Runnable call) {
+    Pool.Worker worker = WORKER.get();
+    if (worker == null || DEPTH.get()[0] != 0 || !worker.serving || worker.borrowed != null) {
+      return false;
+    }
+    worker.borrowed = call;
+    return true;
+  }
+
+  /** Whether the current thread is a node thread lent to a call, running it now. */
+  public static boolean isLent() {
+    Pool.Worker worker = WORKER.get();
+    return worker != null && worker.inCall;
+  }
+
+  /** The pool. Threads are made on demand; a thread idle for a minute ends. */
+  private static final class Pool extends AbstractExecutorService {
+    private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final ThreadFactory factory;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Whether a thread is the node's thread (serves the queue) now. */
+    private final AtomicBoolean serving = new AtomicBoolean();
+    /** Parked threads, the last parked first. */
+    private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+    /** Threads about to look at the queue (neither parked, serving nor running a call). */
+    private final AtomicInteger seeking = new AtomicInteger();
+    private final AtomicInteger live = new AtomicInteger();
+    private final Object termination = new Object();
+    private volatile boolean shutdown;
+
     Pool(ThreadFactory factory) {
-      super(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+      this.factory = factory;
     }
 
     @Override
     public void execute(Runnable task) {
       int[] depth = DEPTH.get();
-      if (depth[0] > 0 && depth[0] < MAX_DEPTH && !isShutdown()) {
+      if (depth[0] > 0 && depth[0] < MAX_DEPTH && !shutdown) {
         depth[0]++;
         try {
           task.run();
@@ -78,7 +139,217 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         }
         return;
       }
-      super.execute(task);
+      if (shutdown) {
+        throw new RejectedExecutionException("the node's executor is shut down");
+      }
+      tasks.offer(task);
+      if (!serving.get()) {
+        signal();
+      }
+    }
+
+    /** Makes sure a thread will look at the queue: wakes a parked one, else starts one. */
+    private void signal() {
+      Worker parked;
+      while ((parked = idle.pollFirst()) != null) {
+        seeking.incrementAndGet();
+        parked.wake();
+        return;
+      }
+      if (seeking.get() > 0) {
+        return; // that thread looks at the queue before it parks
+      }
+      startWorker();
+    }
+
+    private void startWorker() {
+      live.incrementAndGet();
+      seeking.incrementAndGet();
+      Worker worker = new Worker();
+      Thread thread = factory.newThread(worker);
+      if (thread == null) {
+        seeking.decrementAndGet();
+        ended();
+        throw new RejectedExecutionException("no thread for the node's executor");
+      }
+      // a call's code may run on it: like the runner threads, it never keeps the JVM alive
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void ended() {
+      if (live.decrementAndGet() == 0 && shutdown) {
+        synchronized (termination) {
+          termination.notifyAll();
+        }
+      }
+    }
+
+    /** A thread of the pool: seeks, serves the queue, runs a borrowed call, or parks. */
+    final class Worker implements Runnable {
+      volatile boolean serving;
+      Runnable borrowed;
+      boolean inCall;
+      private volatile boolean woken;
+      private Thread thread;
+
+      void wake() {
+        woken = true;
+        LockSupport.unpark(thread);
+      }
+
+      @Override
+      public void run() {
+        thread = Thread.currentThread();
+        WORKER.set(this);
+        try {
+          loop();
+        } finally {
+          WORKER.remove();
+          ended();
+        }
+      }
+
+      private void loop() {
+        while (true) {
+          // seeking
+          if (!tasks.isEmpty() && Pool.this.serving.compareAndSet(false, true)) {
+            seeking.decrementAndGet();
+            Runnable call = serve();
+            if (call != null) {
+              inCall = true;
+              try {
+                runTask(call);
+              } finally {
+                inCall = false;
+              }
+              seeking.incrementAndGet();
+            }
+            continue;
+          }
+          if (shutdown && tasks.isEmpty()) {
+            seeking.decrementAndGet();
+            return;
+          }
+          if (!park()) {
+            return;
+          }
+        }
+      }
+
+      /**
+       * Runs queued tasks until the queue is empty (then returns null, seeking again) or a task
+       * lent this thread to a call (then returns the call, this thread no longer serving).
+       */
+      private Runnable serve() {
+        serving = true;
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          runTask(task);
+          if (borrowed != null) {
+            Runnable call = borrowed;
+            borrowed = null;
+            serving = false; // lent already: the tasks below cannot borrow it again
+            // what is queued already is quick dispatcher work: run it rather than wake a thread
+            for (int i = 0; i < DRAIN_BEFORE_LENDING && (task = tasks.poll()) != null; i++) {
+              runTask(task);
+            }
+            Pool.this.serving.set(false);
+            if (!tasks.isEmpty()) {
+              signal();
+            }
+            return call;
+          }
+        }
+        serving = false;
+        seeking.incrementAndGet();
+        Pool.this.serving.set(false);
+        return null;
+      }
+
+      /** Parks until woken; false when this thread should end (idle for a minute, unclaimed). */
+      private boolean park() {
+        woken = false;
+        idle.addFirst(this);
+        seeking.decrementAndGet();
+        if ((!tasks.isEmpty() || shutdown) && idle.remove(this)) {
+          seeking.incrementAndGet();
+          return true;
+        }
+        long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+        while (!woken) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 && idle.remove(this)) {
+            return false; // the next task that finds no thread starts one
+          }
+          // claimed but not yet woken: the flag follows at once
+          LockSupport.parkNanos(this, left > 0 ? left : 1_000);
+        }
+        return true;
+      }
+
+      private void runTask(Runnable task) {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          Thread current = Thread.currentThread();
+          Thread.UncaughtExceptionHandler handler = current.getUncaughtExceptionHandler();
+          if (handler != null) {
+            handler.uncaughtException(current, t);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+      Worker parked;
+      while ((parked = idle.pollFirst()) != null) {
+        seeking.incrementAndGet();
+        parked.wake();
+      }
+      if (live.get() == 0) {
+        synchronized (termination) {
+          termination.notifyAll();
+        }
+      }
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown();
+      List<Runnable> pending = new ArrayList<>();
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        pending.add(task);
+      }
+      return pending;
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown && live.get() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      synchronized (termination) {
+        while (!isTerminated()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(termination, left);
+        }
+        return true;
+      }
     }
   }
 }

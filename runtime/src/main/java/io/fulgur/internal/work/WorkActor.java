@@ -33,8 +33,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One work on its node: runs its calls one at a time, in order, each on a runner thread (never on
- * a dispatcher thread); reports Started (after a short delay, or never for a call whose Done says
+ * One work on its node: runs its calls one at a time, in order, each outside any actor: a
+ * sequential call on the node's thread lent to it ({@link NodeExecutor#lend}), otherwise on a
+ * runner thread; reports Started (after a short delay, or never for a call whose Done says
  * it), Done, Failed and Stopped to the flow through the node's host, which batches them; sends the
  * work's state while it runs and before Done; ships its output to the flow's node, and sends a
  * call's Done only after its last line was printed.
@@ -52,9 +53,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private record ForceStop(long callId) implements WorkMessage.Internal {}
 
   /**
-   * The runner thread's report: {@code ran} is false when the call never reached {@code onRun}
-   * (the instance could not be made or the input did not fit); {@code state} is the work's state
-   * read on the runner thread after the call.
+   * The call thread's report: {@code ran} is false when the call never reached {@code onRun}
+   * (the instance could not be made, the input did not fit, or it was stopped before it began);
+   * {@code state} is the work's state read on the call's thread after the call.
    */
   private record RunFinished(
       long callId, WorkFailure failure, boolean stopped, boolean ran, JsonNode state)
@@ -85,7 +86,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private WorkOutput output;
   /** Calls waiting for the running one; made when one has to wait. */
   private ArrayDeque<WorkMessage.Run> queue;
-  private volatile Thread runnerThread;
+  /** The thread of the current call, while the call is on it. */
+  private CallThread callThread;
   // Scheduled with the context, not a TimerScheduler: every work would carry one otherwise.
   private Cancellable tick;
   private Cancellable forceStop;
@@ -247,8 +249,16 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     long callId = run.callId();
     JsonNode input = run.input();
     WorkOutput callOutput = output;
+    CallThread thread = new CallThread();
+    callThread = thread;
+    Runnable call = () -> runCall(self, callId, input, callOutput, thread);
+    // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
+    // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
+    if (!options.parallel() && NodeExecutor.lend(call)) {
+      return;
+    }
     try {
-      runners.execute(() -> runCall(self, callId, input, callOutput));
+      runners.execute(call);
     } catch (RejectedExecutionException e) {
       self.tell(
           new RunFinished(
@@ -261,56 +271,74 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   }
 
   /**
-   * On the runner thread: makes the instance at the first call, reads the input, runs {@code
-   * onRun}, reads the state after it. Everything that runs user code (constructor, Jackson on the
-   * user's types, onRun) runs here, never on the node's dispatcher.
+   * On the call's thread (a runner thread, or the node's thread lent to a sequential call): makes
+   * the instance at the first call, reads the input, runs {@code onRun}, reads the state after it.
+   * Everything that runs user code (constructor, Jackson on the user's types, onRun) runs here,
+   * never inside an actor.
    */
   private void runCall(
-      ActorRef<WorkMessage> self, long callId, JsonNode inputTree, WorkOutput output) {
-    runnerThread = Thread.currentThread();
-    OutputRouter.ensureInstalled();
-    OutputRouter.bind(output);
+      ActorRef<WorkMessage> self,
+      long callId,
+      JsonNode inputTree,
+      WorkOutput output,
+      CallThread thread) {
+    thread.enter();
     WorkFailure failure = null;
     boolean stopped = false;
     boolean ran = false;
+    boolean deathSeen = false;
     Work<?> instance = work;
     try {
-      if (instance == null) {
-        instance = instantiate();
-      }
-      Object input;
       try {
-        input = Json.read(inputTree, inputType);
-      } catch (Exception e) {
-        throw new InputError(e);
+        OutputRouter.ensureInstalled();
+        OutputRouter.bind(output);
+        if (output.stopRequested()) {
+          throw new WorkStoppedError();
+        }
+        if (instance == null) {
+          instance = instantiate();
+        }
+        Object input;
+        try {
+          input = Json.read(inputTree, inputType);
+        } catch (Exception e) {
+          throw new InputError(e);
+        }
+        ran = true;
+        Internals.onRun(instance, input);
+      } catch (InstantiationError e) {
+        failure =
+            failure(
+                "placement_failed",
+                e.getCause(),
+                "class " + workClass.getName() + " could not be instantiated on node " + nodeAddress);
+      } catch (InputError e) {
+        failure =
+            failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
+      } catch (WorkStoppedError e) {
+        stopped = true;
+      } catch (Throwable t) {
+        deathSeen = CallThread.isThreadDeath(t);
+        if (output.stopRequested() || deathSeen) {
+          stopped = true;
+        } else {
+          failure = failure("user_exception", t, null);
+        }
       }
-      ran = true;
-      Internals.onRun(instance, input);
-    } catch (InstantiationError e) {
-      failure =
-          failure(
-              "placement_failed",
-              e.getCause(),
-              "class " + workClass.getName() + " could not be instantiated on node " + nodeAddress);
-    } catch (InputError e) {
-      failure =
-          failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
-    } catch (WorkStoppedError e) {
+    } catch (Throwable late) {
+      // a forced stop that arrived after the user's code, while the call was being wrapped up
+      if (!CallThread.isThreadDeath(late)) {
+        throw late;
+      }
+      deathSeen = true;
       stopped = true;
-    } catch (Throwable t) {
-      if (output.stopRequested() || isThreadDeath(t)) {
-        stopped = true;
-      } else {
-        failure = failure("user_exception", t, null);
-      }
-    } finally {
-      try {
-        OutputRouter.unbind();
-      } catch (WorkStoppedError ignored) {
-        stopped = true;
-      }
-      runnerThread = null;
-      Thread.interrupted();
+    }
+    // from here on no interrupt or forced stop meant for the call reaches this thread
+    thread.leave(deathSeen);
+    try {
+      OutputRouter.unbind();
+    } catch (WorkStoppedError ignored) {
+      stopped = true;
     }
     if (actorStopped) {
       RUNNER_LOG.info("Work [{}] stopped: the thread of its call {} has ended", name, callId);
@@ -369,10 +397,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     host.tell(new HostMessage.Emit(appId, event));
   }
 
-  private static boolean isThreadDeath(Throwable t) {
-    return t.getClass().getName().equals("java.lang.ThreadDeath");
-  }
-
   private Behavior<WorkMessage> onRunFinished(RunFinished finished) {
     if (current == null || current.callId() != finished.callId()) {
       return this;
@@ -398,6 +422,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
     current = null;
+    callThread = null;
     flushOutput();
     return sendFinalWhenPrinted();
   }
@@ -514,32 +539,16 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private void interruptCurrent() {
     output.requestStop();
-    Thread t = runnerThread;
-    if (t != null) {
-      t.interrupt();
+    if (callThread != null) {
+      callThread.interrupt();
     }
   }
 
   private Behavior<WorkMessage> onForceStop(ForceStop force) {
-    Thread t = runnerThread;
-    if (current != null && current.callId() == force.callId() && t != null) {
-      forceStop(t, name, settings.forceStopAfter());
+    if (current != null && current.callId() == force.callId() && callThread != null) {
+      callThread.forceStop(name, settings.forceStopAfter());
     }
     return this;
-  }
-
-  /** Thread.stop still works on Java 17-19; on later JVMs the call is only interrupted. */
-  private static void forceStop(Thread t, String name, java.time.Duration after) {
-    RUNNER_LOG.warn(
-        "Work [{}] ignored its stop for {}: forcing its thread [{}] to end",
-        name,
-        after,
-        t.getName());
-    try {
-      Thread.class.getMethod("stop").invoke(t);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      RUNNER_LOG.warn("Work [{}] could not be forced to stop on this JVM: {}", name, e.toString());
-    }
   }
 
   private Behavior<WorkMessage> onPostStop() {
@@ -547,26 +556,27 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (current != null) {
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
       interruptCurrent();
-      Thread t = runnerThread;
-      if (t != null && settings.forceStopAfter() != null) {
-        reapLater(t, name, settings.forceStopAfter());
+      if (callThread != null && settings.forceStopAfter() != null) {
+        reapLater(callThread, name, settings.forceStopAfter());
       }
     }
     return this;
   }
 
-  /** The actor is gone, timers with it: a daemon thread forces a call that ignores its stop. */
-  private static void reapLater(Thread target, String name, java.time.Duration after) {
+  /**
+   * The actor is gone, timers with it: a daemon thread forces the call if it is still on its thread
+   * after {@code after} (the thread itself lives on, serving other calls or the node).
+   */
+  private static void reapLater(CallThread call, String name, java.time.Duration after) {
     Thread reaper =
         new Thread(
             () -> {
               try {
-                target.join(after.toMillis());
+                if (!call.awaitLeft(after)) {
+                  call.forceStop(name, after);
+                }
               } catch (InterruptedException e) {
-                return;
-              }
-              if (target.isAlive()) {
-                forceStop(target, name, after);
+                Thread.currentThread().interrupt();
               }
             },
             "fulgur-reaper-" + name);

@@ -1,18 +1,29 @@
 package io.fulgur.internal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Tasks run on the node's thread, except those a runner thread hands over, within a depth. */
+/**
+ * One thread at a time serves the node's queue; a sequential call may borrow it; tasks a finished
+ * call hands over run on its thread, within a depth.
+ */
 class NodeExecutorTest {
-  private final ExecutorService pool = NodeExecutor.pool(r -> new Thread(r, "node-thread"));
+  private final AtomicInteger threads = new AtomicInteger();
+  private final ExecutorService pool =
+      NodeExecutor.pool(r -> new Thread(r, "node-" + threads.incrementAndGet()));
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -24,7 +35,17 @@ class NodeExecutorTest {
   void aTaskGoesToTheNodeThread() throws Exception {
     CompletableFuture<String> ran = new CompletableFuture<>();
     pool.execute(() -> ran.complete(Thread.currentThread().getName()));
-    assertThat(ran.get(10, TimeUnit.SECONDS)).isEqualTo("node-thread");
+    assertThat(ran.get(10, TimeUnit.SECONDS)).isEqualTo("node-1");
+  }
+
+  @Test
+  void aQuietNodeKeepsOneThread() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      CompletableFuture<String> ran = new CompletableFuture<>();
+      pool.execute(() -> ran.complete(Thread.currentThread().getName()));
+      assertThat(ran.get(10, TimeUnit.SECONDS)).isEqualTo("node-1");
+    }
+    assertThat(threads.get()).isEqualTo(1);
   }
 
   @Test
@@ -38,14 +59,14 @@ class NodeExecutorTest {
 
   @Test
   void nestedTasksBeyondTheDepthGoToTheNodeThread() throws Exception {
-    List<String> threads = new CopyOnWriteArrayList<>();
+    List<String> names = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> last = new CompletableFuture<>();
     Runnable[] chain = new Runnable[NodeExecutor.MAX_DEPTH + 3];
     for (int i = chain.length - 1; i >= 0; i--) {
       int index = i;
       chain[i] =
           () -> {
-            threads.add(Thread.currentThread().getName());
+            names.add(Thread.currentThread().getName());
             if (index + 1 < chain.length) {
               pool.execute(chain[index + 1]);
             } else {
@@ -57,8 +78,113 @@ class NodeExecutorTest {
     NodeExecutor.handOver(() -> pool.execute(chain[0]));
     last.get(10, TimeUnit.SECONDS);
     // depth 1 is handOver itself: MAX_DEPTH - 1 tasks nest on the caller, the rest queue
-    assertThat(threads.subList(0, NodeExecutor.MAX_DEPTH - 1)).containsOnly(caller);
-    assertThat(threads.subList(NodeExecutor.MAX_DEPTH - 1, chain.length))
-        .containsOnly("node-thread");
+    assertThat(names.subList(0, NodeExecutor.MAX_DEPTH - 1)).containsOnly(caller);
+    assertThat(names.subList(NodeExecutor.MAX_DEPTH - 1, chain.length)).containsOnly("node-1");
+  }
+
+  @Test
+  void aLentThreadRunsTheCallAfterItsTaskWhileAnotherServesTheNode() throws Exception {
+    CountDownLatch nodeServed = new CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> callThread = new CompletableFuture<>();
+    CompletableFuture<String> nodeThread = new CompletableFuture<>();
+    CompletableFuture<Boolean> lent = new CompletableFuture<>();
+    pool.execute(
+        () -> {
+          lent.complete(
+              NodeExecutor.lend(
+                  () -> {
+                    order.add("call");
+                    callThread.complete(Thread.currentThread().getName());
+                    // the call blocks until a task submitted now has run: the node is not blocked
+                    pool.execute(
+                        () -> {
+                          nodeThread.complete(Thread.currentThread().getName());
+                          nodeServed.countDown();
+                        });
+                    try {
+                      nodeServed.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+          order.add("task");
+        });
+    assertThat(lent.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(nodeServed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(order).containsExactly("task", "call");
+    assertThat(callThread.get()).isEqualTo("node-1");
+    assertThat(nodeThread.get()).isNotEqualTo("node-1");
+  }
+
+  @Test
+  void onlyTheServingThreadAtTheTopOfATaskCanLend() throws Exception {
+    assertThat(NodeExecutor.lend(() -> {})).isFalse();
+    CompletableFuture<Boolean> first = new CompletableFuture<>();
+    CompletableFuture<Boolean> nested = new CompletableFuture<>();
+    CompletableFuture<Boolean> second = new CompletableFuture<>();
+    pool.execute(
+        () -> {
+          first.complete(NodeExecutor.lend(() -> {}));
+          second.complete(NodeExecutor.lend(() -> {}));
+          NodeExecutor.handOver(() -> nested.complete(NodeExecutor.lend(() -> {})));
+        });
+    assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(nested.get(10, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void everyTaskRunsOnceUnderLoadWithCallsBorrowingTheThread() throws Exception {
+    int producers = 4;
+    int perProducer = 20_000;
+    AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(producers * perProducer);
+    List<Thread> started = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int base = p * perProducer;
+      Thread producer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < perProducer; i++) {
+                  int index = base + i;
+                  pool.execute(
+                      () -> {
+                        if (index % 100 == 0 && !NodeExecutor.lend(calls::incrementAndGet)) {
+                          calls.incrementAndGet(); // not lent: the caller runs it elsewhere
+                        }
+                        runs.incrementAndGet(index);
+                        all.countDown();
+                      });
+                }
+              });
+      started.add(producer);
+      producer.start();
+    }
+    for (Thread producer : started) {
+      producer.join(TimeUnit.SECONDS.toMillis(30));
+    }
+    assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < runs.length(); i++) {
+      assertThat(runs.get(i)).as("task %d", i).isEqualTo(1);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (calls.get() < producers * perProducer / 100 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(calls.get()).isEqualTo(producers * perProducer / 100);
+  }
+
+  @Test
+  void aShutDownPoolEndsItsThreadsAndRefusesTasks() throws Exception {
+    CompletableFuture<Void> ran = new CompletableFuture<>();
+    pool.execute(() -> ran.complete(null));
+    ran.get(10, TimeUnit.SECONDS);
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.isTerminated()).isTrue();
+    assertThatThrownBy(() -> pool.execute(() -> {}))
+        .isInstanceOf(RejectedExecutionException.class);
   }
 }
