@@ -31,6 +31,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -188,7 +189,17 @@ public final class Benchmarks {
   }
 
   private static final Config EMBEDDED = ConfigFactory.parseString("fulgur.node.serve-all-roles = on");
-  private static final Config NO_HOST = ConfigFactory.parseString("fulgur.node.host-works = off");
+  /**
+   * The Pekko requester's dispatcher: one thread of Pekko's own thread-pool executor (the flow's
+   * dispatcher lends the node's thread, which plain Pekko does not do).
+   */
+  static final DispatcherSelector PINGER_DISPATCHER =
+      DispatcherSelector.fromConfig("fulgur-bench.pinger-dispatcher");
+
+  private static final Config NO_HOST = ConfigFactory.parseString(
+      "fulgur.node.host-works = off\n"
+          + "fulgur-bench.pinger-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
+          + " thread-pool-executor.fixed-pool-size = 1, throughput = 100 }");
 
   private void sequentialOneNode() throws Exception {
     log("sequential chain, one node");
@@ -206,7 +217,7 @@ public final class Benchmarks {
                 ActorRef<PekkoPing.Ping> echo =
                     sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER);
                 sp.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
-                    NodeSystem.FLOW_DISPATCHER);
+                    PINGER_DISPATCHER);
               });
           try {
             return chainMetrics(done.get(120, TimeUnit.SECONDS));
@@ -276,7 +287,7 @@ public final class Benchmarks {
           ActorRef<PekkoPing.Ping> echo =
               ActorRefResolver.get(s.context().getSystem()).resolveActorRef(echoPath);
           s.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
-              NodeSystem.FLOW_DISPATCHER);
+              PINGER_DISPATCHER);
         });
     try {
       return done.get(120, TimeUnit.SECONDS);
@@ -523,7 +534,7 @@ public final class Benchmarks {
         echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
       }
       s.context().spawn(PekkoPing.pipelined(echoes, total, 1024, done), "pinger",
-          NodeSystem.FLOW_DISPATCHER);
+          PINGER_DISPATCHER);
     });
     try {
       return total / (done.get(120, TimeUnit.SECONDS) / 1e9);
