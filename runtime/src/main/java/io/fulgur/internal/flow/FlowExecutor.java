@@ -23,7 +23,8 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * the flow's own thread, as before.
  *
  * <p>Measured on the flow's node of a sequential chain between two processes, from the Done read
- * off the network to the flow receiving it, p50: 22 us with the flow's thread woken, TODO us lent.
+ * off the network (deserialised) to the flow actor receiving it, p50: 22.4 us with the flow's
+ * thread woken, 7.4 us on the lent node thread.
  */
 public final class FlowExecutor extends ExecutorServiceConfigurator {
 
