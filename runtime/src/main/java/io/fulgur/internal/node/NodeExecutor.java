@@ -70,7 +70,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
   }
 
   /** The node's pool: one thread serving its queue at a time, lending it to sequential calls. */
-  static ExecutorService pool(ThreadFactory factory) {
+  public static ExecutorService pool(ThreadFactory factory) {
     return new Pool(factory);
   }
 

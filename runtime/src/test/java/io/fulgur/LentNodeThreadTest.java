@@ -1,0 +1,96 @@
+package io.fulgur;
+
+import static io.fulgur.Conditions.await;
+import static io.fulgur.Conditions.runApp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fulgur.internal.node.NodeExecutor;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sequential call runs on the node's thread lent to it, and the node goes on serving meanwhile:
+ * a call that blocks until another app's call on the same node has run gets released.
+ */
+class LentNodeThreadTest {
+  static final CountDownLatch RELEASE = new CountDownLatch(1);
+  static final AtomicBoolean WAITING = new AtomicBoolean();
+  static final AtomicBoolean RELEASED = new AtomicBoolean();
+  static final AtomicBoolean WAITER_ON_LENT_THREAD = new AtomicBoolean();
+
+  /** Blocks its call until a {@link Releaser} ran on the same node. */
+  static class Waiter extends Work<String> {
+    Waiter() {
+      super(new CloudCompute("cpu"));
+    }
+
+    @Override
+    protected void onRun(String input) throws InterruptedException {
+      WAITER_ON_LENT_THREAD.set(NodeExecutor.isLent());
+      WAITING.set(true);
+      RELEASED.set(RELEASE.await(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** Releases the waiter. */
+  static class Releaser extends Work<String> {
+    Releaser() {
+      super(new CloudCompute("cpu"));
+    }
+
+    @Override
+    protected void onRun(String input) {
+      RELEASE.countDown();
+    }
+  }
+
+  /** Calls its one sequential work once, then ends. */
+  static class OneCall extends Flow {
+    final Work<String> work;
+
+    OneCall(Work<String> work) {
+      this.work = work;
+    }
+
+    @Override
+    public void run() {
+      work.run("go");
+      if (work.hasSucceeded()) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void aBlockedSequentialCallDoesNotBlockItsNode() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("cpu")) {
+      OneCall waiting = new OneCall(new Waiter());
+      CompletableFuture<Void> first = new CompletableFuture<>();
+      Thread app =
+          new Thread(
+              () -> {
+                try {
+                  new App(waiting, cluster.appConfig()).run();
+                  first.complete(null);
+                } catch (Throwable t) {
+                  first.completeExceptionally(t);
+                }
+              },
+              "waiting-app");
+      app.start();
+      await("the waiting call runs", Duration.ofSeconds(30), WAITING::get);
+      // a second app's call reaches the same node, which the first call holds a thread of
+      OneCall releasing = new OneCall(new Releaser());
+      runApp(new App(releasing, cluster.appConfig()));
+      first.get(30, TimeUnit.SECONDS);
+      assertThat(RELEASED).isTrue();
+      assertThat(WAITER_ON_LENT_THREAD).as("the call ran on the node's lent thread").isTrue();
+      assertThat(waiting.work.hasSucceeded()).isTrue();
+      assertThat(releasing.work.nodeAddress()).isEqualTo(waiting.work.nodeAddress());
+    }
+  }
+}
