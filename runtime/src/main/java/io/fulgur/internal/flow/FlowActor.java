@@ -590,10 +590,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     entry.placed = true;
-    entry.waitingForNode = false;
     entry.core.nodeAddress(placed.nodeAddress());
-    timers.cancel(new WarnNoNode(entry.name));
-    timers.cancel(new PlacementTimeout(entry.name));
+    if (entry.waitingForNode) {
+      // the timers run only while a work waits for a node of its role
+      entry.waitingForNode = false;
+      timers.cancel(new WarnNoNode(entry.name));
+      timers.cancel(new PlacementTimeout(entry.name));
+    }
     if (placementsLogged < PLACEMENTS_LOGGED_AT_INFO) {
       placementsLogged++;
       getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
