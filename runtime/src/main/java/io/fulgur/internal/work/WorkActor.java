@@ -282,13 +282,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       JsonNode inputTree,
       WorkOutput output,
       CallThread thread) {
-    thread.enter();
     WorkFailure failure = null;
     boolean stopped = false;
     boolean ran = false;
     boolean deathSeen = false;
     Work<?> instance = work;
     try {
+      // a forced stop can come from here on: everything after is inside the catches
+      thread.enter();
       try {
         OutputRouter.ensureInstalled();
         OutputRouter.bind(output);

@@ -29,10 +29,10 @@ class CallThreadTest {
 
     @Override
     public void run() {
-      call.enter();
-      entered.countDown();
       boolean deathSeen = false;
       try {
+        call.enter();
+        entered.countDown();
         // a call that neither prints nor looks at interrupts
         long spins = 0;
         while (busyCall && !stopSpinning) {
