@@ -151,8 +151,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
     /** Makes sure a thread will look at the queue: wakes a parked one, else starts one. */
     private void signal() {
-      Worker parked;
-      while ((parked = idle.pollFirst()) != null) {
+      Worker parked = idle.pollFirst();
+      if (parked != null) {
         seeking.incrementAndGet();
         parked.wake();
         return;
@@ -273,7 +273,10 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         woken = false;
         idle.addFirst(this);
         seeking.decrementAndGet();
-        if ((!tasks.isEmpty() || shutdown) && idle.remove(this)) {
+        // tasks while another thread serves are that thread's: it looks at the queue again
+        // before it stops serving, so this one parks (and does not spin beside it)
+        boolean work = !tasks.isEmpty() && !Pool.this.serving.get();
+        if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
         }

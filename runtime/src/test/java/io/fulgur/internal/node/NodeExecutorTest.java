@@ -3,6 +3,8 @@ package io.fulgur.internal.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -115,6 +117,48 @@ class NodeExecutorTest {
     assertThat(order).containsExactly("task", "call");
     assertThat(callThread.get()).isEqualTo("node-1");
     assertThat(nodeThread.get()).isNotEqualTo("node-1");
+  }
+
+  @Test
+  void aThreadBackFromItsCallParksWhileAnotherServesTheNode() throws Exception {
+    CountDownLatch callMayEnd = new CountDownLatch(1);
+    CountDownLatch serverHolds = new CountDownLatch(1);
+    CountDownLatch serverMayEnd = new CountDownLatch(1);
+    CompletableFuture<Thread> callThread = new CompletableFuture<>();
+    CompletableFuture<Void> queuedRan = new CompletableFuture<>();
+    pool.execute(
+        () ->
+            NodeExecutor.lend(
+                () -> {
+                  callThread.complete(Thread.currentThread());
+                  await(callMayEnd);
+                }));
+    Thread lent = callThread.get(10, TimeUnit.SECONDS);
+    // another thread serves the node now and holds it, with a task queued behind
+    pool.execute(
+        () -> {
+          serverHolds.countDown();
+          await(serverMayEnd);
+        });
+    assertThat(serverHolds.await(10, TimeUnit.SECONDS)).isTrue();
+    pool.execute(() -> queuedRan.complete(null));
+    callMayEnd.countDown();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long before = cpu.getThreadCpuTime(lent.getId());
+    Thread.sleep(300);
+    long spent = cpu.getThreadCpuTime(lent.getId()) - before;
+    serverMayEnd.countDown();
+    queuedRan.get(10, TimeUnit.SECONDS);
+    // the queued task is the serving thread's: the other parks instead of spinning beside it
+    assertThat(TimeUnit.NANOSECONDS.toMillis(spent)).isLessThan(50);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
