@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fulgur.internal.node.NodeExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A sequential call runs on the node's thread lent to it, and the node goes on serving meanwhile:
- * a call that blocks until another app's call on the same node has run gets released.
+ * a call that blocks until another app's call on the same node has run gets released; several
+ * apps' chains of calls on two nodes at once all finish.
  */
 class LentNodeThreadTest {
   static final CountDownLatch RELEASE = new CountDownLatch(1);
@@ -61,6 +64,72 @@ class LentNodeThreadTest {
       work.run("go");
       if (work.hasSucceeded()) {
         stop();
+      }
+    }
+  }
+
+  /** Adds one to its input, and remembers the last input in its state. */
+  static class AddOne extends Work<Integer> {
+    public int last;
+
+    AddOne() {
+      super(new CloudCompute("cpu"));
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      last = input + 1;
+    }
+  }
+
+  /** A chain of sequential calls, each on the previous one's result. */
+  static class Chain extends Flow {
+    final AddOne work = new AddOne();
+    final int length;
+    int next;
+
+    Chain(int length) {
+      this.length = length;
+    }
+
+    @Override
+    public void run() {
+      work.run(next);
+      next = work.last;
+      if (next == length) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void appsCallingSequentialWorksAtOnceOnTwoNodesAllFinish() throws Exception {
+    int apps = 4;
+    int length = 300;
+    try (LocalCluster cluster = LocalCluster.start("cpu", "cpu")) {
+      List<CompletableFuture<Chain>> runs = new ArrayList<>();
+      for (int i = 0; i < apps; i++) {
+        CompletableFuture<Chain> run = new CompletableFuture<>();
+        runs.add(run);
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    Chain chain = new Chain(length);
+                    new App(chain, cluster.appConfig()).run();
+                    run.complete(chain);
+                  } catch (Throwable t) {
+                    run.completeExceptionally(t);
+                  }
+                },
+                "chain-app-" + i);
+        thread.start();
+      }
+      for (CompletableFuture<Chain> run : runs) {
+        Chain chain = run.get(60, TimeUnit.SECONDS);
+        // every call came back, in order: each input was the previous call's result
+        assertThat(chain.next).isEqualTo(length);
+        assertThat(chain.work.last).isEqualTo(length);
       }
     }
   }
