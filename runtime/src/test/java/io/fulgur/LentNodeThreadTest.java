@@ -94,11 +94,14 @@ class LentNodeThreadTest {
 
     @Override
     public void run() {
-      work.run(next);
-      next = work.last;
+      // the last call's result is the next call's input (a call with the same input as the last
+      // one would not run again)
+      next = Math.max(next, work.last);
       if (next == length) {
         stop();
+        return;
       }
+      work.run(next);
     }
   }
 
