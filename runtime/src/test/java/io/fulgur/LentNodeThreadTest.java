@@ -68,7 +68,7 @@ class LentNodeThreadTest {
     }
   }
 
-  /** Adds one to its input, and remembers the last input in its state. */
+  /** Adds one to its input; its state holds the result. */
   static class AddOne extends Work<Integer> {
     public int last;
 
