@@ -13,6 +13,7 @@ import io.fulgur.internal.WorkBinding;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.HostKeys;
 import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -152,7 +152,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.settings = settings;
     this.outcome = outcome;
     this.printer =
-        context.spawn(OutputPrinter.create(), "output", DispatcherSelector.blocking());
+        context.spawn(OutputPrinter.create(), "output", NodeSystem.OUTPUT_DISPATCHER);
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     this.components = new Components(this, context.getLog());
     subscribe(HostKeys.ANY_ROLE);

@@ -41,6 +41,10 @@ public final class NodeSystem {
   public static final DispatcherSelector WORK_DISPATCHER =
       DispatcherSelector.fromConfig("fulgur.work-dispatcher");
 
+  /** The flow node's output printer: one thread that writes works' lines to System.out/err. */
+  public static final DispatcherSelector OUTPUT_DISPATCHER =
+      DispatcherSelector.fromConfig("fulgur.output-dispatcher");
+
   private NodeSystem() {}
 
   /**
