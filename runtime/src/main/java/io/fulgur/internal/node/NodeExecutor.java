@@ -22,13 +22,14 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * borrow, and hand-over at the end of a sequential call.
  *
  * <p><b>One thread serves the queue.</b> At any time at most one thread runs the dispatcher's
- * tasks (host and work actors, Artery's streams): the node's thread. Other threads of the pool
- * park until the node's thread is gone.
+ * queued tasks (host and work actors, Artery's streams): the node's thread. Other threads of the
+ * pool park until the node's thread is gone; a thread idle for a minute ends.
  *
  * <p><b>Borrowing.</b> A work actor that starts a sequential call on the node's thread may {@link
- * #lend} it the thread: once the actor's task is done, that thread stops serving the queue and
- * runs the call (user code, never inside an actor), and another thread of the pool becomes the
- * node's thread if tasks come in meanwhile. A call that arrives on a quiet node so runs without
+ * #lend} it the thread (so may the flow actor, {@code FlowExecutor}): once the actor's task is
+ * done, and the tasks already queued then (at most {@link #DRAIN_BEFORE_LENDING}), that thread
+ * stops serving the queue and runs the call (user code, never inside an actor), and another thread
+ * of the pool becomes the node's thread if tasks come in meanwhile. A call that arrives on a quiet node so runs without
  * waking any thread, where a runner thread would have to be woken (15-30 us on a 2-core machine).
  * When the call ends, its thread goes back to the pool.
  *
