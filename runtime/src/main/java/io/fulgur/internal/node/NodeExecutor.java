@@ -96,7 +96,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    */
   public static boolean lend(Runnable call) {
     Pool.Worker worker = WORKER.get();
-    if (worker == null || DEPTH.get()[0] != 0 || !worker.serving || worker.borrowed != null) {
+    if (worker == null || DEPTH.get()[0] != 0 || !worker.mayLend || worker.borrowed != null) {
       return false;
     }
     worker.borrowed = call;
@@ -189,7 +189,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
     /** A thread of the pool: seeks, serves the queue, runs a borrowed call, or parks. */
     final class Worker implements Runnable {
-      volatile boolean serving;
+      /** Serving the queue and not lent yet: a task it runs may lend it (read on its own thread). */
+      boolean mayLend;
       Runnable borrowed;
       boolean inCall;
       private volatile boolean woken;
@@ -215,7 +216,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       private void loop() {
         while (true) {
           // seeking
-          if (!tasks.isEmpty() && Pool.this.serving.compareAndSet(false, true)) {
+          if (!tasks.isEmpty() && serving.compareAndSet(false, true)) {
             seeking.decrementAndGet();
             Runnable call = serve();
             if (call != null) {
@@ -244,28 +245,28 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
        * lent this thread to a call (then returns the call, this thread no longer serving).
        */
       private Runnable serve() {
-        serving = true;
+        mayLend = true;
         Runnable task;
         while ((task = tasks.poll()) != null) {
           runTask(task);
           if (borrowed != null) {
             Runnable call = borrowed;
             borrowed = null;
-            serving = false; // lent already: the tasks below cannot borrow it again
+            mayLend = false; // lent already: the tasks below cannot borrow it again
             // what is queued already is quick dispatcher work: run it rather than wake a thread
             for (int i = 0; i < DRAIN_BEFORE_LENDING && (task = tasks.poll()) != null; i++) {
               runTask(task);
             }
-            Pool.this.serving.set(false);
+            serving.set(false);
             if (!tasks.isEmpty()) {
               signal();
             }
             return call;
           }
         }
-        serving = false;
+        mayLend = false;
         seeking.incrementAndGet();
-        Pool.this.serving.set(false);
+        serving.set(false);
         return null;
       }
 
@@ -276,7 +277,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         seeking.decrementAndGet();
         // tasks while another thread serves are that thread's: it looks at the queue again
         // before it stops serving, so this one parks (and does not spin beside it)
-        boolean work = !tasks.isEmpty() && !Pool.this.serving.get();
+        boolean work = !tasks.isEmpty() && !serving.get();
         if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
