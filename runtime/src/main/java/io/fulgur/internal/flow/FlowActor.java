@@ -98,6 +98,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private final Set<String> awaitingRelease = new HashSet<>();
   /** Hosts whose node was lost: later placements avoid them (a restarted node has a new host). */
   private final Set<ActorRef<HostMessage>> lostHosts = new HashSet<>();
+  /**
+   * The hosts a work of a role may go to, ordered by path (ties go to the first), made at the
+   * role's first placement after a change of hosts.
+   */
+  private final Map<String, List<ActorRef<HostMessage>>> candidatesByRole = new HashMap<>();
+  /** Whether a role's Receptionist listing was behind the membership, read once per pass. */
+  private final Map<String, Boolean> listingBehindInPass = new HashMap<>();
   /** Hosts this app placed works on: watched, so that a lost node is seen once for all works. */
   private final Set<ActorRef<HostMessage>> watchedHosts = new HashSet<>();
   /** Commands for each host, sent as one batch per host when the flow has handled its mailbox. */
@@ -207,6 +214,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return next();
     }
     passes++;
+    listingBehindInPass.clear();
     inPass = true;
     passThread = Thread.currentThread();
     WorkCore.CURRENT_PASS.set(this);
@@ -383,9 +391,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (!entry.listingSettled && listingBehindMembership(entry.role)) {
       // The Receptionist has not shown every host of the role yet: wait a little, so that works
       // spread over all the role's nodes instead of piling onto the first one seen.
-      if (timers.isTimerActive(new ListingSettled(entry.name))) {
+      if (entry.listingTimer) {
         return;
       }
+      entry.listingTimer = true;
       timers.startSingleTimer(
           new ListingSettled(entry.name), new ListingSettled(entry.name), settings.listingSettle());
       return;
@@ -422,7 +431,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return;
     }
     entry.listingSettled = true;
-    timers.cancel(new ListingSettled(entry.name));
+    if (entry.listingTimer) {
+      entry.listingTimer = false;
+      timers.cancel(new ListingSettled(entry.name));
+    }
     entry.host = host;
     placedPerHost.merge(host, 1, Integer::sum);
     if (watchedHosts.add(host)) {
@@ -521,6 +533,19 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   }
 
   private boolean listingBehindMembership(String role) {
+    if (inPass) {
+      // a pass that places many works reads the membership once per role
+      Boolean behind = listingBehindInPass.get(role);
+      if (behind == null) {
+        behind = countListingBehind(role);
+        listingBehindInPass.put(role, behind);
+      }
+      return behind;
+    }
+    return countListingBehind(role);
+  }
+
+  private boolean countListingBehind(String role) {
     int expected = 0;
     for (Member m : Cluster.get(Adapter.toClassic(getContext().getSystem())).state().getMembers()) {
       if (m.status() == MemberStatus.up() && m.hasRole(role)) {
@@ -532,6 +557,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onListingSettled(ListingSettled settled) {
     WorkEntry entry = entries.get(settled.work());
+    if (entry != null) {
+      entry.listingTimer = false;
+    }
     if (entry != null && !entry.listingSettled) {
       entry.listingSettled = true;
       if (entry.host == null && entry.hasUnsent() && !ending) {
@@ -543,19 +571,24 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   /** The host of the role with the fewest of this app's works: spreads works over the role. */
   private ActorRef<HostMessage> chooseHost(String role) {
-    Set<ActorRef<HostMessage>> candidates = new LinkedHashSet<>();
-    candidates.addAll(hostsByRole.getOrDefault(role, Set.of()));
-    candidates.addAll(hostsByRole.getOrDefault(HostKeys.ANY_ROLE, Set.of()));
-    if (localHost != null && (settings.serveAllRoles() || settings.roles().contains(role))) {
-      candidates.add(localHost);
+    List<ActorRef<HostMessage>> candidates = candidatesByRole.get(role);
+    if (candidates == null) {
+      Set<ActorRef<HostMessage>> hosts = new LinkedHashSet<>();
+      hosts.addAll(hostsByRole.getOrDefault(role, Set.of()));
+      hosts.addAll(hostsByRole.getOrDefault(HostKeys.ANY_ROLE, Set.of()));
+      if (localHost != null && (settings.serveAllRoles() || settings.roles().contains(role))) {
+        hosts.add(localHost);
+      }
+      hosts.removeAll(lostHosts);
+      candidates = new ArrayList<>(hosts);
+      candidates.sort(java.util.Comparator.comparing(host -> host.path().toString()));
+      candidatesByRole.put(role, candidates);
     }
-    candidates.removeAll(lostHosts);
     ActorRef<HostMessage> best = null;
     int bestCount = Integer.MAX_VALUE;
     for (ActorRef<HostMessage> host : candidates) {
       int count = placedPerHost.getOrDefault(host, 0);
-      if (count < bestCount
-          || (count == bestCount && host.path().toString().compareTo(best.path().toString()) < 0)) {
+      if (count < bestCount) {
         best = host;
         bestCount = count;
       }
@@ -570,6 +603,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     ServiceKey<HostMessage> hostKey = (ServiceKey<HostMessage>) key;
     Set<ActorRef<HostMessage>> hosts = changed.listing().getServiceInstances(hostKey);
     hostsByRole.put(role, Set.copyOf(hosts));
+    candidatesByRole.clear();
     getContext().getLog().debug("Hosts for role [{}]: {}", role, hosts);
     if (ending) {
       return next();
@@ -776,6 +810,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     watchedHosts.remove(lostHost);
     if (!lostHost.equals(localHost)) {
       lostHosts.add(lostHost);
+      candidatesByRole.clear();
     }
     placedPerHost.remove(lostHost);
     for (WorkEntry entry : new ArrayList<>(entries.values())) {

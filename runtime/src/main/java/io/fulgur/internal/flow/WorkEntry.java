@@ -55,6 +55,8 @@ final class WorkEntry {
   boolean placed;
   boolean waitingForNode;
   boolean listingSettled;
+  /** A {@code ListingSettled} timer runs for this work. */
+  boolean listingTimer;
   boolean released;
   Call latest;
 

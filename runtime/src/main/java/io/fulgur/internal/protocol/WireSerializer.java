@@ -61,6 +61,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final int RUN = 2;
   private static final int STOP = 3;
 
+  /** How many distinct repeating strings a message shares (the rest are written in full). */
+  private static final int MAX_SHARED = 8;
+
   private static final int JSON_ABSENT = 0;
   private static final int JSON_NULL = 1;
   private static final int JSON_LONG = 2;
@@ -140,24 +143,33 @@ public final class WireSerializer extends SerializerWithStringManifest {
     throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
   }
 
-  private static String eventManifest(FlowMessage.Event e) {
+  /** The events' manifests by their kind number in an event batch. */
+  private static final String[] EVENT_KINDS = {
+    PLACED, PLACEMENT_FAILED, STARTED, STATE_CHANGED, DONE, FAILED, STOPPED, RELEASED
+  };
+
+  private static int eventKind(FlowMessage.Event e) {
     if (e instanceof FlowMessage.Placed) {
-      return PLACED;
+      return 0;
     } else if (e instanceof FlowMessage.PlacementFailed) {
-      return PLACEMENT_FAILED;
+      return 1;
     } else if (e instanceof FlowMessage.Started) {
-      return STARTED;
+      return 2;
     } else if (e instanceof FlowMessage.StateChanged) {
-      return STATE_CHANGED;
+      return 3;
     } else if (e instanceof FlowMessage.Done) {
-      return DONE;
+      return 4;
     } else if (e instanceof FlowMessage.Failed) {
-      return FAILED;
+      return 5;
     } else if (e instanceof FlowMessage.Stopped) {
-      return STOPPED;
+      return 6;
     } else {
-      return RELEASED;
+      return 7;
     }
+  }
+
+  private static String eventManifest(FlowMessage.Event e) {
+    return EVENT_KINDS[eventKind(e)];
   }
 
   @Override
@@ -174,7 +186,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     } else if (o instanceof FlowMessage.Batch b) {
       out.varint(b.events().size());
       for (FlowMessage.Event e : b.events()) {
-        out.string(eventManifest(e));
+        out.varint(eventKind(e));
         writeEvent(out, e);
       }
     } else if (o instanceof FlowMessage.Event e) {
@@ -197,8 +209,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
     if (c instanceof HostMessage.Place p) {
       out.varint(PLACE);
       out.string(p.work());
-      out.string(p.workClass());
-      out.string(p.compute());
+      out.shared(p.workClass());
+      out.shared(p.compute());
       out.varint((p.parallel() ? 1 : 0) | (p.cacheCalls() ? 2 : 0) | (p.raiseException() ? 4 : 0));
       out.json(p.state());
     } else if (c instanceof HostMessage.RunWork r) {
@@ -217,9 +229,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static void writeEvent(Out out, FlowMessage.Event e) {
     out.string(e.work());
     if (e instanceof FlowMessage.Placed p) {
-      out.string(p.nodeAddress());
+      out.shared(p.nodeAddress());
     } else if (e instanceof FlowMessage.PlacementFailed p) {
-      out.string(p.nodeAddress());
+      out.shared(p.nodeAddress());
       out.string(p.message());
     } else if (e instanceof FlowMessage.Started s) {
       out.varlong(s.callId());
@@ -264,7 +276,11 @@ public final class WireSerializer extends SerializerWithStringManifest {
         int n = in.varint();
         List<FlowMessage.Event> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          events.add(readEvent(in, in.string()));
+          int kind = in.varint();
+          if (kind < 0 || kind >= EVENT_KINDS.length) {
+            throw new NotSerializableException("unknown Fulgur event kind " + kind);
+          }
+          events.add(readEvent(in, EVENT_KINDS[kind]));
         }
         return new FlowMessage.Batch(events);
       }
@@ -293,8 +309,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
     switch (kind) {
       case PLACE -> {
         String work = in.string();
-        String workClass = in.string();
-        String compute = in.string();
+        String workClass = in.shared();
+        String compute = in.shared();
         int flags = in.varint();
         return new HostMessage.Place(
             work, workClass, compute, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
@@ -319,10 +335,10 @@ public final class WireSerializer extends SerializerWithStringManifest {
     String work = in.string();
     switch (manifest) {
       case PLACED -> {
-        return new FlowMessage.Placed(work, in.string());
+        return new FlowMessage.Placed(work, in.shared());
       }
       case PLACEMENT_FAILED -> {
-        String node = in.string();
+        String node = in.shared();
         return new FlowMessage.PlacementFailed(work, node, in.string());
       }
       case STARTED -> {
@@ -391,6 +407,37 @@ public final class WireSerializer extends SerializerWithStringManifest {
       }
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // an array copy for ASCII text
       varint(utf8.length + 1);
+      raw(utf8);
+    }
+
+    /** Strings written by {@link #shared}, in order: a repeat is written as its index. */
+    private String[] shared;
+    private int sharedCount;
+
+    /**
+     * A string that repeats within a message (a class name, a compute name, a node address): 0 for
+     * null, 1 and the index of an earlier occurrence, or the UTF-8 length plus two and the bytes.
+     */
+    void shared(String s) {
+      if (s == null) {
+        varint(0);
+        return;
+      }
+      for (int i = 0; i < sharedCount; i++) {
+        if (shared[i] == s || shared[i].equals(s)) {
+          varint(1);
+          varint(i);
+          return;
+        }
+      }
+      if (shared == null) {
+        shared = new String[MAX_SHARED];
+      }
+      if (sharedCount < MAX_SHARED) {
+        shared[sharedCount++] = s;
+      }
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      varint(utf8.length + 2);
       raw(utf8);
     }
 
@@ -486,6 +533,35 @@ public final class WireSerializer extends SerializerWithStringManifest {
       if (n > buf.length - pos) {
         throw new NotSerializableException("malformed Fulgur message: truncated");
       }
+    }
+
+    private String[] shared;
+    private int sharedCount;
+
+    /** Reads what {@link Out#shared} wrote. */
+    String shared() throws NotSerializableException {
+      int n = varint();
+      if (n == 0) {
+        return null;
+      }
+      if (n == 1) {
+        int i = varint();
+        if (i < 0 || i >= sharedCount) {
+          throw new NotSerializableException("malformed Fulgur message: string reference " + i);
+        }
+        return shared[i];
+      }
+      n -= 2;
+      check(n);
+      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+      pos += n;
+      if (shared == null) {
+        shared = new String[MAX_SHARED];
+      }
+      if (sharedCount < MAX_SHARED) {
+        shared[sharedCount++] = s;
+      }
+      return s;
     }
 
     <T> ActorRef<T> ref(RefCache refs) throws NotSerializableException {

@@ -116,6 +116,34 @@ class WireSerializerTest {
   }
 
   @Test
+  void repeatedClassComputeAndNodeNamesAreWrittenOnceAndReadBack() {
+    String cls = "com.example.some.pkg.LongWorkClassName";
+    List<HostMessage.Command> same = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      same.add(new HostMessage.Place("root.w." + i, cls, "cpu", true, false, false, null));
+    }
+    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, printer, same);
+    assertThat(roundTrip(sameBatch)).isEqualTo(sameBatch);
+    byte[] bytes = serialization.serialize(sameBatch).get();
+    assertThat(bytes.length).as("a class name written 100 times").isLessThan(100 * cls.length());
+
+    // more distinct names than the table keeps, repeated and interleaved, and nulls
+    List<HostMessage.Command> mixed = new java.util.ArrayList<>();
+    List<FlowMessage.Event> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      mixed.add(new HostMessage.Place("w" + i, "com.example.C" + (i % 13), "role" + (i % 3), false,
+          true, false, null));
+      events.add(new FlowMessage.Placed("w" + i, "pekko://fulgur@127.0.0.1:" + (i % 11)));
+      events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
+          "no class"));
+    }
+    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, printer, mixed);
+    assertThat(roundTrip(mixedBatch)).isEqualTo(mixedBatch);
+    FlowMessage.Batch eventBatch = new FlowMessage.Batch(events);
+    assertThat(roundTrip(eventBatch)).isEqualTo(eventBatch);
+  }
+
+  @Test
   void outputLinesAndTheirAcknowledgement() {
     PrintMessage.Print print =
         new PrintMessage.Print(
@@ -138,5 +166,15 @@ class WireSerializerTest {
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "?"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("manifest");
+    // a Placed whose node refers to a shared string that was never written
+    byte[] badReference = {4, 'r', '.', 'w', 1, 3};
+    assertThatThrownBy(() -> serializer.fromBinary(badReference, "p"))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining("string reference 3");
+    // an event batch with an unknown event kind
+    byte[] badKind = {1, 42};
+    assertThatThrownBy(() -> serializer.fromBinary(badKind, "F"))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining("event kind 42");
   }
 }
