@@ -54,8 +54,8 @@ public final class Benchmarks {
 
   private Benchmarks(boolean quick) {
     this.quick = quick;
-    this.warmups = quick ? 0 : 2;
-    this.iterations = quick ? 1 : 5;
+    this.warmups = quick ? 0 : 5;
+    this.iterations = quick ? 1 : 7;
     this.calls = quick ? 50 : 5000;
   }
 
