@@ -249,6 +249,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                     address),
                 lastPlacedName,
                 NodeSystem.WORK_DISPATCHER);
+    // reported here rather than by the work actor when it starts: one message less per work, and
+    // still before any event of the work (those come through this host's mailbox after this)
+    emit(appId, new FlowMessage.Placed(place.work(), address));
     getContext().getLog().debug("Work [{}] of app [{}] placed here", place.work(), appId);
   }
 

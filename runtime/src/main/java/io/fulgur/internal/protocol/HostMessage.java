@@ -36,8 +36,9 @@ public sealed interface HostMessage extends CborSerializable {
       implements HostMessage {}
 
   /**
-   * Create the work's actor on this node, with the flow's options and initial state; the work
-   * reports {@link FlowMessage.Placed} (or the host {@link FlowMessage.PlacementFailed}).
+   * Create the work's actor on this node, with the flow's options and initial state; the host
+   * reports {@link FlowMessage.Placed} once it made the actor (or {@link
+   * FlowMessage.PlacementFailed}).
    */
   record Place(
       String work,

@@ -85,10 +85,21 @@ public final class Json {
    * leaves it open (then inputs arrive as plain JSON values: maps, lists, strings, numbers).
    */
   public static JavaType inputType(Class<?> workClass) {
-    JavaType[] params =
-        MAPPER.getTypeFactory().findTypeParameters(MAPPER.constructType(workClass), Work.class);
-    return params.length == 1 ? params[0] : MAPPER.constructType(Object.class);
+    return INPUT_TYPES.get(workClass);
   }
+
+  /** Resolved once per work class, not for every placed work. */
+  private static final ClassValue<JavaType> INPUT_TYPES =
+      new ClassValue<>() {
+        @Override
+        protected JavaType computeValue(Class<?> workClass) {
+          JavaType[] params =
+              MAPPER
+                  .getTypeFactory()
+                  .findTypeParameters(MAPPER.constructType(workClass), Work.class);
+          return params.length == 1 ? params[0] : MAPPER.constructType(Object.class);
+        }
+      };
 
   private static final int SMALL_KEYS = 1024;
 

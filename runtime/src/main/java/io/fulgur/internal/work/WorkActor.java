@@ -116,7 +116,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * @param printer the flow node's output printer
    * @param runners the node's runner threads
    * @param settings the node's settings
-   * @param nodeAddress this node's address, reported in Placed
+   * @param nodeAddress this node's address (the work's instance learns it)
    */
   public static Behavior<WorkMessage> create(
       String appId,
@@ -130,12 +130,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Settings settings,
       String nodeAddress) {
     return Behaviors.setup(
-        ctx -> {
-          host.tell(new HostMessage.Emit(appId, new FlowMessage.Placed(name, nodeAddress)));
-          return new WorkActor(
-              ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
-              runners, settings);
-        });
+        ctx ->
+            new WorkActor(
+                ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
+                runners, settings));
   }
 
   private WorkActor(
