@@ -1,6 +1,7 @@
 package io.fulgur.internal;
 
 import com.typesafe.config.Config;
+import io.fulgur.internal.protocol.WireSize;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,7 +24,11 @@ public record Settings(
     Duration forceStopAfter,
     Duration outputFlushInterval,
     int outputBatchLines,
-    int outputMaxBufferedLines) {
+    int outputMaxBufferedLines,
+    int messageBudget) {
+
+  /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
+  public static final String MAX_FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
 
   /** Reads the {@code fulgur} section; fails with the key's name when a value is wrong. */
   public static Settings from(Config config) {
@@ -44,7 +49,9 @@ public record Settings(
         "off".equalsIgnoreCase(forceStop) ? null : positive(f, "work.force-stop-after"),
         positive(f, "output.flush-interval"),
         atLeastOne(f, "output.batch-lines"),
-        atLeastOne(f, "output.max-buffered-lines"));
+        atLeastOne(f, "output.max-buffered-lines"),
+        WireSize.budget(
+            config.hasPath(MAX_FRAME_KEY) ? config.getBytes(MAX_FRAME_KEY) : 256 * 1024));
   }
 
   private static Duration positive(Config f, String key) {

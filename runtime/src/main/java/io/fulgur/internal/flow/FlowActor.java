@@ -19,6 +19,7 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
+import io.fulgur.internal.protocol.WireSize;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -351,7 +352,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     entry.latest = call;
     entry.core.status(WorkStatus.PENDING, entry.placed ? "queued" : "placing", null);
     if (entry.host != null) {
-      send(entry.host, new HostMessage.RunWork(entry.name, call.id, input));
+      sendRun(entry.host, entry, call);
     } else {
       entry.queueUnsent(call);
       place(entry);
@@ -440,6 +441,24 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (watchedHosts.add(host)) {
       getContext().watchWith(host, new HostTerminated(host));
     }
+    long stateSize = state == null || !remote(host) ? 0 : WireSize.of(state);
+    if (stateSize > settings.messageBudget()) {
+      // no message could carry it: the placement fails (and its calls) instead of being lost
+      entry.drainUnsent();
+      getContext()
+          .getSelf()
+          .tell(
+              new FlowMessage.PlacementFailed(
+                  entry.name,
+                  host.path().address().toString(),
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "the state of work %s is at least %,d bytes; %s",
+                      entry.name,
+                      stateSize,
+                      WireSize.limitText(settings.messageBudget()))));
+      return;
+    }
     send(
         host,
         new HostMessage.Place(
@@ -452,8 +471,40 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             state));
     // the host creates the work before it reads the runs that follow in the same batch
     for (WorkEntry.Call call : entry.drainUnsent()) {
-      send(host, new HostMessage.RunWork(entry.name, call.id, call.input));
+      sendRun(host, entry, call);
     }
+  }
+
+  /** Whether commands for this host cross the network (Artery's frame size applies). */
+  private static boolean remote(ActorRef<?> host) {
+    return host.path().address().hasGlobalScope();
+  }
+
+  /**
+   * Sends a call to the work's host, or fails it when its input is too large for any message
+   * between nodes (Artery would drop the message and the call would wait forever).
+   */
+  private void sendRun(ActorRef<HostMessage> host, WorkEntry entry, WorkEntry.Call call) {
+    if (remote(host)) {
+      long size = WireSize.of(call.input);
+      if (size > settings.messageBudget()) {
+        WorkFailure failure =
+            new WorkFailure(
+                "input_too_large",
+                null,
+                String.format(
+                    java.util.Locale.ROOT,
+                    "the input of work %s is at least %,d bytes; %s",
+                    entry.name,
+                    size,
+                    WireSize.limitText(settings.messageBudget())),
+                null);
+        // handled like a failure reported by the host, after this pass
+        getContext().getSelf().tell(new FlowMessage.Failed(entry.name, call.id, failure, null));
+        return;
+      }
+    }
+    send(host, new HostMessage.RunWork(entry.name, call.id, call.input));
   }
 
   /**
@@ -493,13 +544,26 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         continue;
       }
       // bounded batches: a remote message must stay within Artery's maximum frame size
-      for (int from = 0; from < commands.size(); from += HostMessage.MAX_BATCH) {
-        List<HostMessage.Command> chunk =
-            List.copyOf(commands.subList(from, Math.min(commands.size(), from + HostMessage.MAX_BATCH)));
-        batch.getKey().tell(new HostMessage.Batch(appId, getContext().getSelf(), printer, chunk));
+      int from = 0;
+      long bytes = 0;
+      for (int i = 0; i < commands.size(); i++) {
+        long size = WireSize.of(commands.get(i));
+        if (i > from
+            && (i - from == HostMessage.MAX_BATCH || bytes + size > settings.messageBudget())) {
+          sendBatch(batch.getKey(), commands.subList(from, i));
+          from = i;
+          bytes = 0;
+        }
+        bytes += size;
       }
+      sendBatch(batch.getKey(), commands.subList(from, commands.size()));
     }
     outbox.clear();
+  }
+
+  private void sendBatch(ActorRef<HostMessage> host, List<HostMessage.Command> commands) {
+    host.tell(
+        new HostMessage.Batch(appId, getContext().getSelf(), printer, List.copyOf(commands)));
   }
 
   /** A host's events, handled one by one in the order the works sent them. */

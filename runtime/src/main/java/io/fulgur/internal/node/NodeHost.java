@@ -8,6 +8,7 @@ import io.fulgur.internal.Settings;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.PrintMessage;
+import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
@@ -52,6 +53,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     final ActorRef<PrintMessage> printer;
     final String childPrefix;
     List<FlowMessage.Event> pending = new ArrayList<>();
+    /** At least the bytes of {@link #pending} in a message ({@link WireSize}). */
+    long pendingBytes;
     boolean flushScheduled;
 
     AppLink(String appId, ActorRef<FlowMessage> flow, ActorRef<PrintMessage> printer) {
@@ -282,7 +285,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       getContext().getSelf().tell(new FlushEvents(appId));
       return;
     }
+    // a batch stays within one message between nodes: cut it before it would outgrow one
+    long size = WireSize.of(event);
+    if (!link.pending.isEmpty() && link.pendingBytes + size > settings.messageBudget()) {
+      sendPending(link);
+    }
     link.pending.add(event);
+    link.pendingBytes += size;
     if (link.pending.size() >= HostMessage.MAX_BATCH) {
       sendPending(link);
     }
@@ -301,6 +310,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     List<FlowMessage.Event> events = link.pending;
     if (!events.isEmpty()) {
       link.pending = new ArrayList<>();
+      link.pendingBytes = 0;
       link.flow.tell(events.size() == 1 ? events.get(0) : new FlowMessage.Batch(events));
     }
   }

@@ -10,10 +10,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface HostMessage extends CborSerializable {
 
   /**
-   * The most commands (or events) in one batch: keeps every remote message well inside Artery's
-   * maximum frame size (256 KiB by default) for ordinary inputs and states.
+   * The most commands (or events) in one batch; a batch is also cut before its inputs and states
+   * outgrow one message between nodes ({@link WireSize}).
    */
-  int MAX_BATCH = 100;
+  int MAX_BATCH = 500;
 
   /** One command of a {@link Batch}: typed by name on the wire. */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "c")

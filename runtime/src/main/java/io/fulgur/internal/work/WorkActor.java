@@ -15,6 +15,7 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
+import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,6 +93,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private Cancellable tick;
   private Cancellable forceStop;
   private volatile boolean actorStopped;
+  /** The flow is on another node: what is sent to it must fit in one message ({@link WireSize}). */
+  private final boolean flowRemote;
+  private boolean stateTooLargeLogged;
 
   private WorkMessage.Run current;
   /** Whether the flow was told that the current call is RUNNING. */
@@ -161,6 +165,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.printer = printer;
     this.runners = runners;
     this.settings = settings;
+    this.flowRemote = printer.path().address().hasGlobalScope();
     this.hasState = StateCodec.hasState(workClass);
     this.lastState = hasState ? initialState : null;
   }
@@ -237,6 +242,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           new WorkOutput(
               settings.outputBatchLines(),
               settings.outputMaxBufferedLines(),
+              settings.messageBudget(),
               () -> self.tell(FlushOutput.INSTANCE));
     }
     output.reset();
@@ -404,10 +410,27 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     forceStop = cancel(forceStop);
     output.endCall();
     JsonNode state = finished.state();
-    if (state != null) {
+    WorkFailure failure = finished.failure();
+    long stateSize = state == null || !flowRemote ? 0 : WireSize.of(state);
+    if (stateSize > settings.messageBudget()) {
+      // no message could carry it to the flow: the call fails and says why (Artery would drop it)
+      failure =
+          new WorkFailure(
+              "state_too_large",
+              null,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "the state of work %s after call %d is at least %,d bytes; %s",
+                  name,
+                  finished.callId(),
+                  stateSize,
+                  WireSize.limitText(settings.messageBudget())),
+              null);
+      state = null;
+    } else if (state != null) {
       lastState = state;
     }
-    if (!startedSent && finished.ran() && (finished.stopped() || finished.failure() != null)) {
+    if (!startedSent && finished.ran() && (finished.stopped() || failure != null)) {
       // Done implies RUNNING; Failed and Stopped also end calls that never ran
       reportStarted();
     }
@@ -415,8 +438,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       pendingFinal =
           new FlowMessage.Stopped(
               name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
-    } else if (finished.failure() != null) {
-      pendingFinal = new FlowMessage.Failed(name, finished.callId(), finished.failure(), state);
+    } else if (failure != null) {
+      pendingFinal = new FlowMessage.Failed(name, finished.callId(), fit(failure), state);
     } else {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
@@ -487,7 +510,18 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       JsonNode state = snapshotOrNull(instance);
       if (state != null && !state.equals(lastState)) {
         lastState = state;
-        emit(new FlowMessage.StateChanged(name, state));
+        if (!flowRemote || WireSize.of(state) <= settings.messageBudget()) {
+          emit(new FlowMessage.StateChanged(name, state));
+        } else if (!stateTooLargeLogged) {
+          stateTooLargeLogged = true;
+          getContext()
+              .getLog()
+              .warn(
+                  "Work [{}]: its state is too large to send to the flow while it runs ({}); the"
+                      + " flow sees it again once it fits",
+                  name,
+                  WireSize.limitText(settings.messageBudget()));
+        }
       }
     }
     return this;
@@ -581,6 +615,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             "fulgur-reaper-" + name);
     reaper.setDaemon(true);
     reaper.start();
+  }
+
+  /**
+   * The failure with its message and stack trace cut so that the event fits in one message to the
+   * flow (a deep recursion's trace alone can be megabytes).
+   */
+  private WorkFailure fit(WorkFailure f) {
+    int each = settings.messageBudget() / 4;
+    String message = WireSize.cut(f.message(), each);
+    String trace = WireSize.cut(f.stackTrace(), each);
+    return message == f.message() && trace == f.stackTrace()
+        ? f
+        : new WorkFailure(f.reason(), f.exceptionClass(), message, trace);
   }
 
   static WorkFailure failure(String reason, Throwable t, String message) {

@@ -1,6 +1,7 @@
 package io.fulgur.internal.work;
 
 import io.fulgur.internal.protocol.PrintMessage.Line;
+import io.fulgur.internal.protocol.WireSize;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 final class WorkOutput {
   private final int batchLines;
   private final int maxLines;
+  private final int maxBatchBytes;
   private final Runnable onBatchReady;
   private final ByteArrayOutputStream outPartial = new ByteArrayOutputStream();
   private final ByteArrayOutputStream errPartial = new ByteArrayOutputStream();
@@ -21,8 +23,16 @@ final class WorkOutput {
   private boolean flushRequested;
   private volatile boolean stopRequested;
 
-  WorkOutput(int batchLines, int maxLines, Runnable onBatchReady) {
+  /**
+   * @param batchLines the most lines in one batch
+   * @param maxLines the most lines buffered before the writer waits
+   * @param maxBatchBytes the most bytes of text in one batch (one message between nodes); a
+   *     longer line is cut to half of it
+   * @param onBatchReady called (under this object's lock) when a batch is full
+   */
+  WorkOutput(int batchLines, int maxLines, int maxBatchBytes, Runnable onBatchReady) {
     this.batchLines = batchLines;
+    this.maxBatchBytes = maxBatchBytes;
     this.maxLines = Math.max(maxLines, batchLines);
     this.onBatchReady = onBatchReady;
   }
@@ -66,7 +76,8 @@ final class WorkOutput {
     if (n > 0 && bytes[n - 1] == '\r') {
       n--;
     }
-    lines.add(new Line(err, new String(bytes, 0, n, StandardCharsets.UTF_8)));
+    String text = new String(bytes, 0, n, StandardCharsets.UTF_8);
+    lines.add(new Line(err, n > maxBatchBytes / 2 ? WireSize.cut(text, maxBatchBytes / 2) : text));
     partial.reset();
   }
 
@@ -86,13 +97,23 @@ final class WorkOutput {
     if (lines.isEmpty()) {
       return List.of();
     }
+    // at most batchLines lines and maxBatchBytes of text (always at least one line)
+    int take = 0;
+    long bytes = 0;
+    while (take < lines.size() && take < batchLines) {
+      bytes += 8 + WireSize.utf8(lines.get(take).text());
+      if (take > 0 && bytes > maxBatchBytes) {
+        break;
+      }
+      take++;
+    }
     List<Line> batch;
-    if (lines.size() <= batchLines) {
+    if (take == lines.size()) {
       batch = lines;
       lines = new ArrayList<>();
     } else {
-      batch = new ArrayList<>(lines.subList(0, batchLines));
-      lines.subList(0, batchLines).clear();
+      batch = new ArrayList<>(lines.subList(0, take));
+      lines.subList(0, take).clear();
     }
     notifyAll();
     return batch;

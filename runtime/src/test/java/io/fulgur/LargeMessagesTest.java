@@ -1,0 +1,176 @@
+package io.fulgur;
+
+import static io.fulgur.Conditions.runApp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inputs, states and output lines that do not fit in one message between nodes (Artery's
+ * maximum frame size, 256 KiB by default): many medium ones are split over several messages, a
+ * single one too large for any message fails its call with a reason that says so, and nothing
+ * waits forever for a message that was never sent.
+ */
+class LargeMessagesTest {
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = LocalCluster.start("cpu");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static String text(int chars, char c) {
+    return String.valueOf(c).repeat(chars);
+  }
+
+  /**
+   * Keeps the length of what it was given, and optionally a large state or a large line (sizes
+   * are state: the instance on the work's node is made from the state, not by this constructor).
+   */
+  static class Sized extends Work<String> {
+    public int length;
+    public String blob;
+    public int stateChars;
+    public int lineChars;
+
+    Sized(boolean parallel, int stateChars, int lineChars) {
+      super(
+          WorkOptions.defaults()
+              .withCompute(new CloudCompute("cpu"))
+              .withParallel(parallel)
+              .withRaiseException(false));
+      this.stateChars = stateChars;
+      this.lineChars = lineChars;
+    }
+
+    @Override
+    protected void onRun(String input) {
+      length = input.length();
+      if (stateChars > 0) {
+        blob = text(stateChars, 's');
+      }
+      if (lineChars > 0) {
+        System.out.println(text(lineChars, 'o'));
+        System.out.println("after the long line");
+      }
+    }
+  }
+
+  static class ManyMediumFlow extends Flow {
+    final List<Sized> works = new ArrayList<>();
+
+    ManyMediumFlow(int n) {
+      for (int i = 0; i < n; i++) {
+        works.add(new Sized(true, 4_000, 0));
+      }
+    }
+
+    @Override
+    public void run() {
+      boolean all = true;
+      for (int i = 0; i < works.size(); i++) {
+        Sized w = works.get(i);
+        w.run(i + text(4_000, 'i')); // 4 KB each: 600 KB in one pass
+        all &= w.hasSucceeded() || w.hasFailed();
+      }
+      if (all) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void manyMediumInputsAndStatesAllArrive() {
+    ManyMediumFlow flow = new ManyMediumFlow(150);
+    runApp(new App(flow, cluster.appConfig()));
+    for (Sized w : flow.works) {
+      assertThat(w.hasSucceeded()).as(w.name() + " " + w.failure()).isTrue();
+      assertThat(w.length).isGreaterThan(4_000);
+      assertThat(w.blob).hasSize(4_000);
+    }
+  }
+
+  static class OneCallFlow extends Flow {
+    final Sized work;
+    final String input;
+
+    OneCallFlow(Sized work, String input) {
+      this.work = work;
+      this.input = input;
+    }
+
+    @Override
+    public void run() {
+      work.run(input);
+      stop();
+    }
+  }
+
+  @Test
+  void anInputTooLargeForAnyMessageFailsItsCall() {
+    OneCallFlow flow = new OneCallFlow(new Sized(false, 0, 0), text(300_000, 'x'));
+    runApp(new App(flow, cluster.appConfig()));
+    assertThat(flow.work.hasFailed()).isTrue();
+    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("input_too_large");
+    assertThat(flow.work.failure().orElseThrow().message())
+        .contains("work", "bytes", "pekko.remote.artery.advanced.maximum-frame-size");
+  }
+
+  @Test
+  void aStateTooLargeForAnyMessageFailsItsCall() {
+    OneCallFlow flow = new OneCallFlow(new Sized(false, 300_000, 0), "small");
+    runApp(new App(flow, cluster.appConfig()));
+    assertThat(flow.work.hasFailed()).isTrue();
+    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("state_too_large");
+    assertThat(flow.work.failure().orElseThrow().message())
+        .contains("bytes", "pekko.remote.artery.advanced.maximum-frame-size");
+    assertThat(flow.work.length).as("the state from before the call").isZero();
+  }
+
+  @Test
+  void anInitialStateTooLargeForAnyMessageFailsThePlacementAndItsCall() {
+    Sized work = new Sized(false, 0, 0);
+    work.blob = text(300_000, 'b'); // state the flow sends with the placement
+    OneCallFlow flow = new OneCallFlow(work, "small");
+    runApp(new App(flow, cluster.appConfig()));
+    assertThat(flow.work.hasFailed()).isTrue();
+    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("placement_failed");
+    assertThat(flow.work.failure().orElseThrow().message())
+        .contains("state of work root.work", "bytes", "maximum-frame-size");
+    assertThat(flow.work.length).as("never ran").isZero();
+  }
+
+  @Test
+  void anOutputLineTooLargeForAnyMessageIsCutAndTheCallEnds() {
+    OneCallFlow flow = new OneCallFlow(new Sized(false, 0, 300_000), "small");
+    PrintStream original = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    App app = new App(flow, cluster.appConfig());
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      runApp(app);
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(flow.work.hasSucceeded()).isTrue();
+    String out = printed.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("after the long line").contains("[cut at ");
+    assertThat(out.length()).isLessThan(300_000);
+    // cut to what fits: about half a message of the line's 300,000 characters
+    assertThat(out).contains("[cut at 128");
+  }
+}
