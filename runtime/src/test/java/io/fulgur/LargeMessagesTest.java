@@ -154,6 +154,43 @@ class LargeMessagesTest {
     assertThat(flow.work.length).as("never ran").isZero();
   }
 
+  /** Throws an exception whose message is as long as its input says. */
+  static class Thrower extends Work<Integer> {
+    Thrower() {
+      super(
+          WorkOptions.defaults()
+              .withCompute(new CloudCompute("cpu"))
+              .withRaiseException(false));
+    }
+
+    @Override
+    protected void onRun(Integer chars) {
+      throw new IllegalStateException(text(chars, 'e'));
+    }
+  }
+
+  static class ThrowFlow extends Flow {
+    final Thrower work = new Thrower();
+
+    @Override
+    public void run() {
+      work.run(300_000);
+      stop();
+    }
+  }
+
+  @Test
+  void aFailureTooLargeForAnyMessageArrivesCut() {
+    ThrowFlow flow = new ThrowFlow();
+    runApp(new App(flow, cluster.appConfig()));
+    assertThat(flow.work.hasFailed()).isTrue();
+    WorkFailure failure = flow.work.failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo("user_exception");
+    assertThat(failure.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(failure.message()).startsWith("eeee").contains("[cut at ");
+    assertThat(failure.message().length()).isLessThan(300_000);
+  }
+
   @Test
   void anOutputLineTooLargeForAnyMessageIsCutAndTheCallEnds() {
     OneCallFlow flow = new OneCallFlow(new Sized(false, 0, 300_000), "small");
