@@ -149,4 +149,14 @@ class NodeLossTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bad role");
   }
+
+  @Test
+  void aNodeRefusesZeroServingThreads() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Node.start(
+                    ConfigFactory.parseString("fulgur.work-dispatcher.serving-threads = 0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fulgur.work-dispatcher.serving-threads must be at least 1, was 0");
+  }
 }

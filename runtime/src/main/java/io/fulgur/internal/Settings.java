@@ -33,6 +33,9 @@ public record Settings(
   /** Reads the {@code fulgur} section; fails with the key's name when a value is wrong. */
   public static Settings from(Config config) {
     Config f = config.getConfig("fulgur");
+    // read by the node's executor when the dispatcher starts: checked here, at the node's start
+    atLeastOne(f, "work-dispatcher.serving-threads");
+    atLeastOne(f, "work-dispatcher.serving-backlog");
     String forceStop = f.getString("work.force-stop-after");
     return new Settings(
         List.copyOf(f.getStringList("node.roles")),

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
@@ -21,9 +20,11 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * The executor of {@code fulgur.work-dispatcher}: the node's thread, which a sequential call may
  * borrow, and hand-over at the end of a sequential call.
  *
- * <p><b>One thread serves the queue.</b> At any time at most one thread runs the dispatcher's
- * queued tasks (host and work actors, Artery's streams): the node's thread. Other threads of the
- * pool park until the node's thread is gone; a thread idle for a minute ends.
+ * <p><b>One thread serves the queue.</b> Normally one thread runs the dispatcher's queued tasks
+ * (host and work actors, Artery's streams): the node's thread. While more than a backlog of tasks
+ * waits (thousands of works placed or ending at once), up to {@code serving-threads} threads serve
+ * together (each actor still runs one message at a time); they stop when the queue is empty.
+ * Other threads of the pool park; a thread idle for a minute ends.
  *
  * <p><b>Borrowing.</b> A work actor that starts a sequential call on the node's thread may {@link
  * #lend} it the thread (so may the flow actor, {@code FlowExecutor}): once the actor's task is
@@ -63,16 +64,43 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
   /** Made by Pekko from the dispatcher's config ({@code executor = "...NodeExecutor"}). */
   public NodeExecutor(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
+    this.dispatcherConfig = config;
   }
+
+  private final Config dispatcherConfig;
 
   @Override
   public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory factory) {
-    return () -> pool(factory);
+    Config c = dispatcherConfig;
+    int threads = c.hasPath("serving-threads") ? c.getInt("serving-threads") : 1;
+    int backlog = c.hasPath("serving-backlog") ? c.getInt("serving-backlog") : DEFAULT_BACKLOG;
+    if (threads < 1) {
+      throw new IllegalArgumentException(
+          "serving-threads of dispatcher " + id + " must be at least 1, was " + threads);
+    }
+    if (backlog < 1) {
+      throw new IllegalArgumentException(
+          "serving-backlog of dispatcher " + id + " must be at least 1, was " + backlog);
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    return () -> pool(factory, Math.min(threads, cores), backlog);
   }
+
+  /** Queued tasks beyond which a second thread helps serve the node, unless configured. */
+  static final int DEFAULT_BACKLOG = 64;
 
   /** The node's pool: one thread serving its queue at a time, lending it to sequential calls. */
   public static ExecutorService pool(ThreadFactory factory) {
-    return new Pool(factory);
+    return new Pool(factory, 1, DEFAULT_BACKLOG);
+  }
+
+  /**
+   * The node's pool with up to {@code servingThreads} threads serving its queue: the first whenever
+   * a task is queued, each further one only while more than {@code backlog} tasks wait (a burst
+   * such as thousands of works placed at once), so a quiet node still has one thread.
+   */
+  public static ExecutorService pool(ThreadFactory factory, int servingThreads, int backlog) {
+    return new Pool(factory, servingThreads, backlog);
   }
 
   /**
@@ -114,9 +142,13 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ThreadFactory factory;
+    private final int maxServers;
+    private final int backlog;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Whether a thread is the node's thread (serves the queue) now. */
-    private final AtomicBoolean serving = new AtomicBoolean();
+    /** About how many tasks wait in {@link #tasks} (counted around offer and poll). */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** How many threads serve the queue now (the node's thread, and helpers in a backlog). */
+    private final AtomicInteger servers = new AtomicInteger();
     /** Parked threads, the last parked first. */
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     /** Threads about to look at the queue (neither parked, serving nor running a call). */
@@ -125,8 +157,40 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     private final Object termination = new Object();
     private volatile boolean shutdown;
 
-    Pool(ThreadFactory factory) {
+    Pool(ThreadFactory factory, int maxServers, int backlog) {
       this.factory = factory;
+      this.maxServers = maxServers;
+      this.backlog = backlog;
+    }
+
+    /** Whether one more thread should serve besides {@code s}: none does, or a backlog waits. */
+    private boolean wants(int s) {
+      return s == 0 || (s < maxServers && queued.get() > backlog);
+    }
+
+    private boolean wantsServer() {
+      return wants(servers.get());
+    }
+
+    /** Becomes a serving thread if {@link #wantsServer}. */
+    private boolean tryServe() {
+      while (true) {
+        int s = servers.get();
+        if (!wants(s)) {
+          return false;
+        }
+        if (servers.compareAndSet(s, s + 1)) {
+          return true;
+        }
+      }
+    }
+
+    private Runnable poll() {
+      Runnable task = tasks.poll();
+      if (task != null) {
+        queued.decrementAndGet();
+      }
+      return task;
     }
 
     @Override
@@ -145,7 +209,10 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         throw new RejectedExecutionException("the node's executor is shut down");
       }
       tasks.offer(task);
-      if (!serving.get()) {
+      int waiting = queued.incrementAndGet();
+      int s = servers.get();
+      // no thread serves: one must come; a backlog: a helper, unless one is on its way already
+      if (s == 0 || (s < maxServers && waiting > backlog && seeking.get() == 0)) {
         signal();
       }
     }
@@ -216,7 +283,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       private void loop() {
         while (true) {
           // seeking
-          if (!tasks.isEmpty() && serving.compareAndSet(false, true)) {
+          if (!tasks.isEmpty() && tryServe()) {
             seeking.decrementAndGet();
             Runnable call = serve();
             if (call != null) {
@@ -247,18 +314,18 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       private Runnable serve() {
         mayLend = true;
         Runnable task;
-        while ((task = tasks.poll()) != null) {
+        while ((task = poll()) != null) {
           runTask(task);
           if (borrowed != null) {
             Runnable call = borrowed;
             borrowed = null;
             mayLend = false; // lent already: the tasks below cannot borrow it again
             // what is queued already is quick dispatcher work: run it rather than wake a thread
-            for (int i = 0; i < DRAIN_BEFORE_LENDING && (task = tasks.poll()) != null; i++) {
+            for (int i = 0; i < DRAIN_BEFORE_LENDING && (task = poll()) != null; i++) {
               runTask(task);
             }
-            serving.set(false);
-            if (!tasks.isEmpty()) {
+            servers.decrementAndGet();
+            if (!tasks.isEmpty() && wantsServer()) {
               signal();
             }
             return call;
@@ -266,7 +333,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         }
         mayLend = false;
         seeking.incrementAndGet();
-        serving.set(false);
+        servers.decrementAndGet();
         return null;
       }
 
@@ -277,7 +344,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         seeking.decrementAndGet();
         // tasks while another thread serves are that thread's: it looks at the queue again
         // before it stops serving, so this one parks (and does not spin beside it)
-        boolean work = !tasks.isEmpty() && !serving.get();
+        boolean work = !tasks.isEmpty() && wantsServer();
         if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
@@ -327,7 +394,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       shutdown();
       List<Runnable> pending = new ArrayList<>();
       Runnable task;
-      while ((task = tasks.poll()) != null) {
+      while ((task = poll()) != null) {
         pending.add(task);
       }
       return pending;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One thread at a time serves the node's queue; a sequential call may borrow it; tasks a finished
- * call hands over run on its thread, within a depth.
+ * One thread at a time serves the node's queue (two in a backlog, when configured); a sequential
+ * call may borrow it; tasks a finished call hands over run on its thread, within a depth.
  */
 class NodeExecutorTest {
   private final AtomicInteger threads = new AtomicInteger();
@@ -218,6 +218,100 @@ class NodeExecutorTest {
       Thread.onSpinWait();
     }
     assertThat(calls.get()).isEqualTo(producers * perProducer / 100);
+  }
+
+  @Test
+  void aBacklogGetsASecondServingThreadWhileTheFirstIsBusy() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    ExecutorService two = NodeExecutor.pool(r -> new Thread(r, "two-" + made.incrementAndGet()), 2, 8);
+    try {
+      CountDownLatch firstHolds = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<String> first = new CompletableFuture<>();
+      two.execute(
+          () -> {
+            first.complete(Thread.currentThread().getName());
+            firstHolds.countDown();
+            await(release);
+          });
+      assertThat(firstHolds.await(10, TimeUnit.SECONDS)).isTrue();
+      // more than the backlog queued behind the busy thread: another thread serves them now
+      CountDownLatch queuedRan = new CountDownLatch(20);
+      List<String> names = new CopyOnWriteArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        two.execute(
+            () -> {
+              names.add(Thread.currentThread().getName());
+              queuedRan.countDown();
+            });
+      }
+      assertThat(queuedRan.await(10, TimeUnit.SECONDS)).as("served while the first is busy").isTrue();
+      assertThat(names).doesNotContain(first.get());
+      release.countDown();
+      // a quiet node again: one task at a time runs on one thread (whichever serves)
+      for (int i = 0; i < 50; i++) {
+        CompletableFuture<String> ran = new CompletableFuture<>();
+        two.execute(() -> ran.complete(Thread.currentThread().getName()));
+        ran.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      two.shutdown();
+      assertThat(two.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void twoServingThreadsRunEveryTaskOnceAndNeverMoreThanTwoAtATime() throws Exception {
+    ExecutorService two = NodeExecutor.pool(r -> new Thread(r, "load"), 2, 4);
+    int producers = 4;
+    int perProducer = 20_000;
+    AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch all = new CountDownLatch(producers * perProducer);
+    try {
+      List<Thread> started = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int base = p * perProducer;
+        Thread producer =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perProducer; i++) {
+                    int index = base + i;
+                    two.execute(
+                        () -> {
+                          int now = running.incrementAndGet();
+                          mostAtOnce.accumulateAndGet(now, Math::max);
+                          if (index % 100 == 0 && !NodeExecutor.lend(calls::incrementAndGet)) {
+                            calls.incrementAndGet();
+                          }
+                          runs.incrementAndGet(index);
+                          running.decrementAndGet();
+                          all.countDown();
+                        });
+                  }
+                });
+        started.add(producer);
+        producer.start();
+      }
+      for (Thread producer : started) {
+        producer.join(TimeUnit.SECONDS.toMillis(30));
+      }
+      assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < runs.length(); i++) {
+        assertThat(runs.get(i)).as("task %d", i).isEqualTo(1);
+      }
+      assertThat(mostAtOnce.get()).isBetween(1, 2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (calls.get() < producers * perProducer / 100 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(calls.get()).isEqualTo(producers * perProducer / 100);
+    } finally {
+      two.shutdown();
+      assertThat(two.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test
