@@ -180,9 +180,19 @@ class NodeExecutorTest {
 
   @Test
   void everyTaskRunsOnceUnderLoadWithCallsBorrowingTheThread() throws Exception {
+    assertThat(loadWithBorrowing(pool)).isEqualTo(1);
+  }
+
+  /**
+   * 80,000 tasks from 4 producers, one in a hundred lending its thread to a call: every task runs
+   * once and every call runs. Returns the most tasks seen running at once.
+   */
+  private static int loadWithBorrowing(ExecutorService executor) throws Exception {
     int producers = 4;
     int perProducer = 20_000;
     AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
     AtomicInteger calls = new AtomicInteger();
     CountDownLatch all = new CountDownLatch(producers * perProducer);
     List<Thread> started = new ArrayList<>();
@@ -193,12 +203,14 @@ class NodeExecutorTest {
               () -> {
                 for (int i = 0; i < perProducer; i++) {
                   int index = base + i;
-                  pool.execute(
+                  executor.execute(
                       () -> {
+                        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
                         if (index % 100 == 0 && !NodeExecutor.lend(calls::incrementAndGet)) {
                           calls.incrementAndGet(); // not lent: the caller runs it elsewhere
                         }
                         runs.incrementAndGet(index);
+                        running.decrementAndGet();
                         all.countDown();
                       });
                 }
@@ -218,6 +230,7 @@ class NodeExecutorTest {
       Thread.onSpinWait();
     }
     assertThat(calls.get()).isEqualTo(producers * perProducer / 100);
+    return mostAtOnce.get();
   }
 
   @Test
@@ -263,51 +276,8 @@ class NodeExecutorTest {
   @Test
   void twoServingThreadsRunEveryTaskOnceAndNeverMoreThanTwoAtATime() throws Exception {
     ExecutorService two = NodeExecutor.pool(r -> new Thread(r, "load"), 2, 4);
-    int producers = 4;
-    int perProducer = 20_000;
-    AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    AtomicInteger calls = new AtomicInteger();
-    CountDownLatch all = new CountDownLatch(producers * perProducer);
     try {
-      List<Thread> started = new ArrayList<>();
-      for (int p = 0; p < producers; p++) {
-        int base = p * perProducer;
-        Thread producer =
-            new Thread(
-                () -> {
-                  for (int i = 0; i < perProducer; i++) {
-                    int index = base + i;
-                    two.execute(
-                        () -> {
-                          int now = running.incrementAndGet();
-                          mostAtOnce.accumulateAndGet(now, Math::max);
-                          if (index % 100 == 0 && !NodeExecutor.lend(calls::incrementAndGet)) {
-                            calls.incrementAndGet();
-                          }
-                          runs.incrementAndGet(index);
-                          running.decrementAndGet();
-                          all.countDown();
-                        });
-                  }
-                });
-        started.add(producer);
-        producer.start();
-      }
-      for (Thread producer : started) {
-        producer.join(TimeUnit.SECONDS.toMillis(30));
-      }
-      assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
-      for (int i = 0; i < runs.length(); i++) {
-        assertThat(runs.get(i)).as("task %d", i).isEqualTo(1);
-      }
-      assertThat(mostAtOnce.get()).isBetween(1, 2);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (calls.get() < producers * perProducer / 100 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(calls.get()).isEqualTo(producers * perProducer / 100);
+      assertThat(loadWithBorrowing(two)).isBetween(1, 2);
     } finally {
       two.shutdown();
       assertThat(two.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
