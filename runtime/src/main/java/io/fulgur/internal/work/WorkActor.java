@@ -413,19 +413,21 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     WorkFailure failure = finished.failure();
     long stateSize = state == null || !flowRemote ? 0 : WireSize.of(state);
     if (stateSize > settings.messageBudget()) {
-      // no message could carry it to the flow: the call fails and says why (Artery would drop it)
-      failure =
-          new WorkFailure(
-              "state_too_large",
-              null,
-              String.format(
-                  java.util.Locale.ROOT,
-                  "the state of work %s after call %d is at least %,d bytes; %s",
-                  name,
-                  finished.callId(),
-                  stateSize,
-                  WireSize.limitText(settings.messageBudget())),
-              null);
+      // no message could carry it to the flow (Artery would drop it): the call fails and says
+      // why, or keeps the failure it had (the flow then keeps the state from before the call)
+      String message =
+          String.format(
+              java.util.Locale.ROOT,
+              "the state of work %s after call %d is at least %,d bytes; %s",
+              name,
+              finished.callId(),
+              stateSize,
+              WireSize.limitText(settings.messageBudget()));
+      if (failure == null) {
+        failure = new WorkFailure("state_too_large", null, message, null);
+      } else {
+        getContext().getLog().warn("Work [{}] failed, and its state is not sent: {}", name, message);
+      }
       state = null;
     } else if (state != null) {
       lastState = state;
