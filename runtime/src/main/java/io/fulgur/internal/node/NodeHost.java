@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -90,7 +89,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.roles = Set.copyOf(settings.roles());
     this.serveAllRoles = settings.serveAllRoles();
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
-    this.runners = Executors.newCachedThreadPool(runnerThreads());
+    this.runners =
+        new RunnerPool(runnerThreads(), Runtime.getRuntime().availableProcessors());
     for (String role : roles) {
       context
           .getSystem()
