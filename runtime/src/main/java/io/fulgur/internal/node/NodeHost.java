@@ -67,7 +67,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final boolean serveAllRoles;
   private final Settings settings;
   private final String address;
+  /** Parallel calls: as many short ones at once as there are cores ({@link RunnerPool}). */
   private final ExecutorService runners;
+  /**
+   * Sequential calls that could not borrow the node's thread: a thread each at once, as before
+   * the runner pool (the flow waits for such a call; it never queues behind another).
+   */
+  private final ExecutorService sequentialRunners;
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<String, WorkOptions> optionsInUse = new HashMap<>();
@@ -91,6 +97,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
     this.runners =
         new RunnerPool(runnerThreads(), Runtime.getRuntime().availableProcessors());
+    this.sequentialRunners = java.util.concurrent.Executors.newCachedThreadPool(runnerThreads());
     for (String role : roles) {
       context
           .getSystem()
@@ -247,7 +254,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                     place.state(),
                     getContext().getSelf(),
                     link.printer,
-                    runners,
+                    place.parallel() ? runners : sequentialRunners,
                     settings,
                     address),
                 lastPlacedName,
@@ -346,6 +353,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private Behavior<HostMessage> onPostStop() {
     runners.shutdownNow();
+    sequentialRunners.shutdownNow();
     return this;
   }
 }
