@@ -362,15 +362,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       }
 
       private void runTask(Runnable task) {
-        try {
-          task.run();
-        } catch (Throwable t) {
-          Thread current = Thread.currentThread();
-          Thread.UncaughtExceptionHandler handler = current.getUncaughtExceptionHandler();
-          if (handler != null) {
-            handler.uncaughtException(current, t);
-          }
-        }
+        PoolSupport.runReporting(task);
       }
     }
 
@@ -412,17 +404,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-      long deadline = System.nanoTime() + unit.toNanos(timeout);
-      synchronized (termination) {
-        while (!isTerminated()) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            return false;
-          }
-          TimeUnit.NANOSECONDS.timedWait(termination, left);
-        }
-        return true;
-      }
+      return PoolSupport.awaitTermination(termination, this::isTerminated, timeout, unit);
     }
   }
 }

@@ -217,15 +217,7 @@ final class RunnerPool extends AbstractExecutorService {
     }
 
     private void runCall(Runnable call) {
-      try {
-        call.run();
-      } catch (Throwable t) {
-        Thread current = Thread.currentThread();
-        Thread.UncaughtExceptionHandler handler = current.getUncaughtExceptionHandler();
-        if (handler != null) {
-          handler.uncaughtException(current, t);
-        }
-      }
+      PoolSupport.runReporting(call);
       Thread.interrupted(); // a late interrupt of that call is not the next one's
     }
 
@@ -300,16 +292,6 @@ final class RunnerPool extends AbstractExecutorService {
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    synchronized (termination) {
-      while (!isTerminated()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(termination, left);
-      }
-      return true;
-    }
+    return PoolSupport.awaitTermination(termination, this::isTerminated, timeout, unit);
   }
 }
