@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -97,7 +98,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
     this.runners =
         new RunnerPool(runnerThreads(), Runtime.getRuntime().availableProcessors());
-    this.sequentialRunners = java.util.concurrent.Executors.newCachedThreadPool(runnerThreads());
+    this.sequentialRunners = Executors.newCachedThreadPool(runnerThreads());
     for (String role : roles) {
       context
           .getSystem()

@@ -136,7 +136,13 @@ final class RunnerPool extends AbstractExecutorService {
         int give = counted.get() == 0 ? stuck : Math.min(stuck, width - counted.get());
         for (int i = 0; i < give; i++) {
           counted.incrementAndGet();
-          giveRunner();
+          try {
+            giveRunner();
+          } catch (RuntimeException | Error e) {
+            // no thread now (the JVM is out of them): the watcher tries again next time round
+            counted.decrementAndGet();
+            break;
+          }
         }
       }
     }
