@@ -10,7 +10,10 @@ import io.fulgur.Flow;
 import io.fulgur.WorkOptions;
 import io.fulgur.WorkStatus;
 import io.fulgur.cluster.ClusterConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,9 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +82,29 @@ class ClusterProcessesIT {
                 + "pekko.cluster.seed-nodes = [\"pekko://fulgur@127.0.0.1:"
                 + seedPort
                 + "\"]"));
+  }
+
+  /**
+   * Whether the cluster node of this JVM (the flow's node, whose cluster JMX bean is on) shows the
+   * member at {@code address} as Up.
+   */
+  private static boolean seesUp(String address) {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      for (ObjectName name : server.queryNames(new ObjectName("pekko:type=Cluster,*"), null)) {
+        JsonNode status =
+            new ObjectMapper().readTree((String) server.getAttribute(name, "ClusterStatus"));
+        for (JsonNode member : status.path("members")) {
+          if (member.path("address").asText().equals(address)
+              && member.path("status").asText().equals("Up")) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (JMException | IOException e) {
+      throw new AssertionError("Could not read the flow node's cluster status", e);
+    }
   }
 
   private static void await(String what, Duration deadline, BooleanSupplier condition)
@@ -238,12 +267,18 @@ class ClusterProcessesIT {
     FulgurProcess w1 = start("join-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
     String a1 = w1.awaitUp(UP);
     JoinFlow flow = new JoinFlow();
-    CompletableFuture<Void> app = runInBackground(new App(flow, flowNodeJoining(seedPort)));
+    Config flowNode =
+        ConfigFactory.parseString("pekko.cluster.jmx.enabled = on")
+            .withFallback(flowNodeJoining(seedPort));
+    CompletableFuture<Void> app = runInBackground(new App(flow, flowNode));
     await("the first work runs", UP, () -> flow.first.isRunning());
     assertThat(flow.first.nodeAddress()).isEqualTo(a1);
     FulgurProcess w2 =
         start("join-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
     String a2 = w2.awaitUp(UP);
+    // The new worker sees itself Up before the flow's node may have heard of it; a work placed
+    // in between can only go to the node the flow knows. Wait for the flow node's own view.
+    await("the flow's node to see " + a2 + " Up", UP, () -> seesUp(a2));
     JoinFlow.callSecond = true;
     app.get(60, TimeUnit.SECONDS);
     assertThat(flow.second.hasSucceeded()).isTrue();
