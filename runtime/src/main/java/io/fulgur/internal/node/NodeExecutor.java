@@ -3,6 +3,8 @@ package io.fulgur.internal.node;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,7 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
@@ -65,13 +69,20 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
   public NodeExecutor(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
     this.dispatcherConfig = config;
+    this.prerequisites = prerequisites;
   }
 
   private final Config dispatcherConfig;
+  private final DispatcherPrerequisites prerequisites;
 
   @Override
   public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory factory) {
-    Config c = dispatcherConfig;
+    Object system = prerequisites.eventStream();
+    return () -> shared(system, poolFor(id, dispatcherConfig, factory));
+  }
+
+  /** Makes the node pool a dispatcher's config asks for; fails naming a bad setting. */
+  static Supplier<Pool> poolFor(String id, Config c, ThreadFactory factory) {
     int threads = c.hasPath("serving-threads") ? c.getInt("serving-threads") : 1;
     int backlog = c.hasPath("serving-backlog") ? c.getInt("serving-backlog") : DEFAULT_BACKLOG;
     if (threads < 1) {
@@ -83,7 +94,26 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
           "serving-backlog of dispatcher " + id + " must be at least 1, was " + backlog);
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    return () -> pool(factory, Math.min(threads, cores), backlog);
+    int servers = Math.min(threads, cores);
+    return () -> new Pool(factory, servers, backlog);
+  }
+
+  /** Each ActorSystem's node pool, shared by its work dispatcher and its selector dispatcher. */
+  private static final Map<Object, Pool> POOLS = new WeakHashMap<>();
+
+  /**
+   * The live node pool of {@code system} (the key both dispatchers' prerequisites share), made by
+   * {@code make} if there is none.
+   */
+  static Pool shared(Object system, Supplier<Pool> make) {
+    synchronized (POOLS) {
+      Pool pool = POOLS.get(system);
+      if (pool == null || pool.isShutdown()) {
+        pool = make.get();
+        POOLS.put(system, pool);
+      }
+      return pool;
+    }
   }
 
   /** Queued tasks beyond which a second thread helps serve the node, unless configured. */
@@ -101,6 +131,14 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    */
   public static ExecutorService pool(ThreadFactory factory, int servingThreads, int backlog) {
     return new Pool(factory, servingThreads, backlog);
+  }
+
+  /**
+   * The executor of the node's selector (pekko-io's select loop and its tasks) on the threads of
+   * {@code nodePool}, one of its tasks at a time ({@link SelectorExecutor}).
+   */
+  static ExecutorService selector(ExecutorService nodePool) {
+    return new SelectorView((Pool) nodePool);
   }
 
   /**
@@ -137,8 +175,61 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     return worker != null && worker.inCall;
   }
 
+  /**
+   * How many node tasks the thread holding the selector runs before it goes back to select (and
+   * wakes another thread for the rest), so that the node's connections are never long unread.
+   */
+  static final int SELECTOR_SERVES = 256;
+
+  /** The node pool as the executor of the node's selector dispatcher. */
+  private static final class SelectorView extends AbstractExecutorService {
+    private final Pool pool;
+
+    SelectorView(Pool pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      pool.executeSelector(task);
+    }
+
+    @Override
+    public void shutdown() {
+      pool.shutdownSelector();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      pool.shutdownSelector();
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return pool.selectorShutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return pool.selectorTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      while (!isTerminated()) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        TimeUnit.MILLISECONDS.sleep(1);
+      }
+      return true;
+    }
+  }
+
   /** The pool. Threads are made on demand; a thread idle for a minute ends. */
-  private static final class Pool extends AbstractExecutorService {
+  static final class Pool extends AbstractExecutorService {
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ThreadFactory factory;
@@ -156,6 +247,11 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     private final AtomicInteger live = new AtomicInteger();
     private final Object termination = new Object();
     private volatile boolean shutdown;
+    /** The selector's tasks: run by one thread at a time, the one holding {@link #selecting}. */
+    private final ConcurrentLinkedQueue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
+    /** Whether a thread holds the selector (runs its tasks, blocks in its select). */
+    private final AtomicBoolean selecting = new AtomicBoolean();
+    private volatile boolean selectorShutdown;
 
     Pool(ThreadFactory factory, int maxServers, int backlog) {
       this.factory = factory;
@@ -211,10 +307,33 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       tasks.offer(task);
       int waiting = queued.incrementAndGet();
       int s = servers.get();
+      Worker current = WORKER.get();
+      if (s == 0 && current != null && current.inSelectorTask && current.pool() == this) {
+        return; // the selector's thread serves the node right after this task, before it selects
+      }
       // no thread serves: one must come; a backlog: a helper, unless one is on its way already
       if (s == 0 || (s < maxServers && waiting > backlog && seeking.get() == 0)) {
         signal();
       }
+    }
+
+    void executeSelector(Runnable task) {
+      if (selectorShutdown) {
+        throw new RejectedExecutionException("the node's selector executor is shut down");
+      }
+      selectorTasks.offer(task);
+      if (!selecting.get()) {
+        signal();
+      }
+    }
+
+    void shutdownSelector() {
+      selectorShutdown = true;
+      wakeAllIdle();
+    }
+
+    boolean selectorTerminated() {
+      return selectorShutdown && selectorTasks.isEmpty() && !selecting.get();
     }
 
     /** Makes sure a thread will look at the queue: wakes a parked one, else starts one. */
@@ -260,8 +379,14 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       boolean mayLend;
       Runnable borrowed;
       boolean inCall;
+      /** Holding the selector and running one of its tasks (read on its own thread). */
+      boolean inSelectorTask;
       private volatile boolean woken;
       private Thread thread;
+
+      Pool pool() {
+        return Pool.this;
+      }
 
       void wake() {
         woken = true;
@@ -285,19 +410,23 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
           // seeking
           if (!tasks.isEmpty() && tryServe()) {
             seeking.decrementAndGet();
-            Runnable call = serve();
+            Runnable call = serve(Integer.MAX_VALUE);
             if (call != null) {
-              inCall = true;
-              try {
-                runTask(call);
-              } finally {
-                inCall = false;
-              }
+              runCall(call);
               seeking.incrementAndGet();
             }
             continue;
           }
-          if (shutdown && tasks.isEmpty()) {
+          if (!selectorTasks.isEmpty() && selecting.compareAndSet(false, true)) {
+            seeking.decrementAndGet();
+            Runnable call = holdSelector();
+            if (call != null) {
+              runCall(call);
+            }
+            seeking.incrementAndGet();
+            continue;
+          }
+          if (shutdown && tasks.isEmpty() && selectorTasks.isEmpty()) {
             seeking.decrementAndGet();
             return;
           }
@@ -307,15 +436,81 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         }
       }
 
+      private void runCall(Runnable call) {
+        inCall = true;
+        try {
+          runTask(call);
+        } finally {
+          inCall = false;
+        }
+      }
+
       /**
-       * Runs queued tasks until the queue is empty (then returns null, seeking again) or a task
-       * lent this thread to a call (then returns the call, this thread no longer serving).
+       * Holds the selector (this thread set {@link #selecting}): runs its tasks one by one and,
+       * after each, serves the node if no thread does, so that what a select received is read and
+       * handled on the thread the select woke. Returns null when no selector task is left (the
+       * selector released), or a call a node task lent this thread to (the selector released, and
+       * another thread woken to take it).
        */
-      private Runnable serve() {
+      private Runnable holdSelector() {
+        boolean serveFirst = true;
+        while (true) {
+          if (serveFirst && !tasks.isEmpty() && tryServe()) {
+            Runnable call = serve(SELECTOR_SERVES);
+            if (call != null) {
+              selecting.set(false);
+              if (!selectorTasks.isEmpty()) {
+                signal();
+              }
+              return call;
+            }
+            seeking.decrementAndGet(); // serve() counted it seeking; it holds the selector still
+            serveFirst = !servedLimit;
+            continue; // a task queued meanwhile may count on this thread: look again
+          }
+          serveFirst = true;
+          Runnable task = selectorTasks.poll();
+          if (task == null) {
+            selecting.set(false);
+            if (selectorTasks.isEmpty() || !selecting.compareAndSet(false, true)) {
+              return null;
+            }
+            continue;
+          }
+          inSelectorTask = true;
+          try {
+            runTask(task);
+          } finally {
+            inSelectorTask = false;
+          }
+        }
+      }
+
+      /** Set by {@link #serve} when it stopped at its limit with tasks left (another thread woken). */
+      private boolean servedLimit;
+
+      /**
+       * Runs queued tasks until the queue is empty (then returns null, seeking again), a task lent
+       * this thread to a call (then returns the call, this thread no longer serving), or {@code
+       * limit} tasks ran (then returns null, another thread woken for the rest).
+       */
+      private Runnable serve(int limit) {
         mayLend = true;
+        servedLimit = false;
         Runnable task;
+        int ran = 0;
         while ((task = poll()) != null) {
           runTask(task);
+          if (++ran >= limit && borrowed == null && !tasks.isEmpty()) {
+            mayLend = false;
+            servedLimit = true;
+            servers.decrementAndGet();
+            if (wantsServer()) {
+              signal();
+            }
+            seeking.incrementAndGet();
+            return null;
+          }
           if (borrowed != null) {
             Runnable call = borrowed;
             borrowed = null;
@@ -344,7 +539,9 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         seeking.decrementAndGet();
         // tasks while another thread serves are that thread's: it looks at the queue again
         // before it stops serving, so this one parks (and does not spin beside it)
-        boolean work = !tasks.isEmpty() && wantsServer();
+        boolean work =
+            (!tasks.isEmpty() && wantsServer())
+                || (!selectorTasks.isEmpty() && !selecting.get());
         if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
@@ -369,15 +566,19 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     @Override
     public void shutdown() {
       shutdown = true;
-      Worker parked;
-      while ((parked = idle.pollFirst()) != null) {
-        seeking.incrementAndGet();
-        parked.wake();
-      }
+      wakeAllIdle();
       if (live.get() == 0) {
         synchronized (termination) {
           termination.notifyAll();
         }
+      }
+    }
+
+    private void wakeAllIdle() {
+      Worker parked;
+      while ((parked = idle.pollFirst()) != null) {
+        seeking.incrementAndGet();
+        parked.wake();
       }
     }
 
