@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
@@ -181,6 +182,15 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    */
   static final int SELECTOR_SERVES = 256;
 
+  /**
+   * How often the watcher looks at a selector holder lent to a call: a call that blocks leaves the
+   * node's connections unread for at most about two of these.
+   */
+  static final long WATCH_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** How long the watcher keeps looking after the last lent holder (then it parks). */
+  static final long WATCH_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** The node pool as the executor of the node's selector dispatcher. */
   private static final class SelectorView extends AbstractExecutorService {
     private final Pool pool;
@@ -252,6 +262,12 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     /** Whether a thread holds the selector (runs its tasks, blocks in its select). */
     private final AtomicBoolean selecting = new AtomicBoolean();
     private volatile boolean selectorShutdown;
+    /** The selector's holder while it is lent to a call (it still holds the selector). */
+    private final AtomicReference<Worker> lentHolder = new AtomicReference<>();
+    /** How many times a selector holder was lent (written by the holder only). */
+    private volatile long lends;
+    /** Whether a thread watches lent holders ({@link Worker#watch}). */
+    private final AtomicBoolean watching = new AtomicBoolean();
 
     Pool(ThreadFactory factory, int maxServers, int backlog) {
       this.factory = factory;
@@ -419,9 +435,14 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
           }
           if (!selectorTasks.isEmpty() && selecting.compareAndSet(false, true)) {
             seeking.decrementAndGet();
-            Runnable call = holdSelector();
-            if (call != null) {
-              runCall(call);
+            holdSelector();
+            seeking.incrementAndGet();
+            continue;
+          }
+          if (lentHolder.get() != null && watching.compareAndSet(false, true)) {
+            seeking.decrementAndGet();
+            if (watch()) {
+              holdSelector();
             }
             seeking.incrementAndGet();
             continue;
@@ -448,21 +469,27 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       /**
        * Holds the selector (this thread set {@link #selecting}): runs its tasks one by one and,
        * after each, serves the node if no thread does, so that what a select received is read and
-       * handled on the thread the select woke. Returns null when no selector task is left (the
-       * selector released), or a call a node task lent this thread to (the selector released, and
-       * another thread woken to take it).
+       * handled on the thread the select woke. A node task may lend this thread to a call: the
+       * call runs still holding the selector (a short call needs no other thread), while the
+       * watcher takes the selector over if the call lasts (see {@link #watch}). Returns when no
+       * selector task is left (the selector released) or the watcher took it.
        */
-      private Runnable holdSelector() {
+      private void holdSelector() {
         boolean serveFirst = true;
         while (true) {
           if (serveFirst && !tasks.isEmpty() && tryServe()) {
             Runnable call = serve(SELECTOR_SERVES);
             if (call != null) {
-              selecting.set(false);
-              if (!selectorTasks.isEmpty()) {
-                signal();
+              lends++;
+              lentHolder.set(this);
+              if (!watching.get()) {
+                signal(); // a thread that finds nothing else to do becomes the watcher
               }
-              return call;
+              runCall(call);
+              if (!lentHolder.compareAndSet(this, null)) {
+                return; // the call lasted: the watcher holds the selector now
+              }
+              continue; // still the holder: serve what came meanwhile, then select
             }
             seeking.decrementAndGet(); // serve() counted it seeking; it holds the selector still
             serveFirst = !servedLimit;
@@ -473,7 +500,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
           if (task == null) {
             selecting.set(false);
             if (selectorTasks.isEmpty() || !selecting.compareAndSet(false, true)) {
-              return null;
+              return;
             }
             continue;
           }
@@ -482,6 +509,43 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
             runTask(task);
           } finally {
             inSelectorTask = false;
+          }
+        }
+      }
+
+      /**
+       * Watches a selector holder lent to a call (this thread set {@link #watching}): looks every
+       * {@link #WATCH_TICK_NANOS} and takes the selector over once the same call has run across a
+       * whole tick, so that the node's connections are read again within about two ticks of a
+       * call that blocks. Stops after {@link #WATCH_IDLE_NANOS} without a lent holder (or at
+       * shutdown). Returns whether it took the selector (then this thread holds it).
+       */
+      private boolean watch() {
+        long seen = -1;
+        long lastLent = System.nanoTime();
+        while (true) {
+          try {
+            while (!shutdown) {
+              Worker holder = lentHolder.get();
+              long lend = lends;
+              long now = System.nanoTime();
+              if (holder != null) {
+                lastLent = now;
+                if (lend == seen && lentHolder.compareAndSet(holder, null)) {
+                  return true;
+                }
+                seen = lend;
+              } else if (now - lastLent > WATCH_IDLE_NANOS) {
+                break;
+              }
+              LockSupport.parkNanos(this, WATCH_TICK_NANOS);
+            }
+          } finally {
+            watching.set(false);
+          }
+          // a holder lent as this thread stopped may have counted on it: look once more
+          if (shutdown || lentHolder.get() == null || !watching.compareAndSet(false, true)) {
+            return false;
           }
         }
       }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The node's threads take turns holding the selector: the thread a select wakes serves the node
- * right after, a thread lent to a call gives the selector to another, and the dispatcher's
- * settings that would let the select block other tasks are refused.
+ * right after and runs a short call it is lent to, a call that lasts has the watcher take the
+ * selector, and the dispatcher's settings that would let the select block other tasks are refused.
  */
 class SelectorExecutorTest {
   private final AtomicInteger threads = new AtomicInteger();
@@ -133,7 +133,39 @@ class SelectorExecutorTest {
   }
 
   @Test
-  void aThreadLentToACallGivesTheSelectorToAnotherThread() throws Exception {
+  void aCallRunsOnTheThreadItsSelectWokeWithoutWakingAnother() throws Exception {
+    List<String> pairs = new CopyOnWriteArrayList<>();
+    SelectLoop loop =
+        new SelectLoop(
+            b -> {
+              String selected = Thread.currentThread().getName();
+              node.execute(
+                  () ->
+                      NodeExecutor.lend(
+                          () -> pairs.add(selected + " -> " + Thread.currentThread().getName())));
+            });
+    selector.execute(loop);
+    for (int i = 0; i < 50; i++) {
+      int before = pairs.size();
+      loop.send(i);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (pairs.size() == before && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
+    loop.close();
+    assertThat(pairs).hasSize(50);
+    for (String pair : pairs) {
+      String[] threadsOfPair = pair.split(" -> ");
+      assertThat(threadsOfPair[1]).as(pair).isEqualTo(threadsOfPair[0]);
+    }
+    // no thread per call: the selecting thread and the watcher (and one more only if a stalled
+    // call had the watcher take the selector while that call was still on its thread)
+    assertThat(threads.get()).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void aCallThatLastsHasTheWatcherTakeTheSelector() throws Exception {
     CountDownLatch callMayEnd = new CountDownLatch(1);
     CompletableFuture<String> callThread = new CompletableFuture<>();
     List<String> handledWhileCallRuns = new CopyOnWriteArrayList<>();
@@ -157,7 +189,8 @@ class SelectorExecutorTest {
     selector.execute(loop);
     loop.send(1);
     String lent = callThread.get(10, TimeUnit.SECONDS);
-    // the call blocks its thread: the next byte is still selected and handled, elsewhere
+    // the call blocks its thread: within a few watcher ticks the next byte is selected and
+    // handled elsewhere
     loop.send(2);
     assertThat(secondHandled.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(handledWhileCallRuns).doesNotContain(lent);
