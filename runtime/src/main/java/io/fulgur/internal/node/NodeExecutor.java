@@ -46,6 +46,17 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * code has returned), each actor still one message at a time (Pekko's mailbox guarantees that on
  * any thread), at most {@link #MAX_DEPTH} tasks deep; everything else goes to the queue.
  *
+ * <p><b>The selector.</b> The node's threads also hold pekko-io's TCP selector in turn ({@link
+ * SelectorExecutor}, {@link #selector}): its tasks (the select, interest changes) run one at a
+ * time on whichever thread holds it. A node task queued while the holder runs a selector task (a
+ * select that received a message) wakes no thread: the holder serves the node right after, so a
+ * message is read and handled on the thread the network woke. When a node task lends the holder
+ * to a call, it runs the call still holding the selector; a watcher thread, ticking every {@link
+ * #WATCH_TICK_NANOS} while holders are lent, takes the selector over from a call that lasted a
+ * whole tick, so a short call wakes no other thread and one that blocks leaves the connections
+ * unread for about two ticks at most. The holder goes back to select after at most {@link
+ * #SELECTOR_SERVES} node tasks (waking a thread for the rest).
+ *
  * <p>Measured on the work's node of a sequential chain between two processes (a Run received by
  * the host to its Done sent), p50: 47.7 us with a runner thread woken for the call and the node's
  * thread woken for its end, 32.4-37.1 us with hand-over, 10.2-12.4 us with the call on the lent
@@ -605,7 +616,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         // before it stops serving, so this one parks (and does not spin beside it)
         boolean work =
             (!tasks.isEmpty() && wantsServer())
-                || (!selectorTasks.isEmpty() && !selecting.get());
+                || (!selectorTasks.isEmpty() && !selecting.get())
+                || (lentHolder.get() != null && !watching.get());
         if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
