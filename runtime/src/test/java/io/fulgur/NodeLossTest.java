@@ -151,12 +151,18 @@ class NodeLossTest {
   }
 
   @Test
-  void aNodeRefusesZeroServingThreads() {
+  void aNodeRefusesBadDispatcherSettings() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 Node.start(
                     ConfigFactory.parseString("fulgur.work-dispatcher.serving-threads = 0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fulgur.work-dispatcher.serving-threads must be at least 1, was 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Node.start(ConfigFactory.parseString("fulgur.selector-dispatcher.throughput = 5")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fulgur.selector-dispatcher.throughput must be 1")
+        .hasMessageContaining("was 5");
   }
 }

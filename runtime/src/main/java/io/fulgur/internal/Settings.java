@@ -1,6 +1,7 @@
 package io.fulgur.internal;
 
 import com.typesafe.config.Config;
+import io.fulgur.internal.node.SelectorExecutor;
 import io.fulgur.internal.protocol.WireSize;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,7 @@ public record Settings(
     // read by the node's executor when the dispatcher starts: checked here, at the node's start
     atLeastOne(f, "work-dispatcher.serving-threads");
     atLeastOne(f, "work-dispatcher.serving-backlog");
+    SelectorExecutor.validate(config);
     String forceStop = f.getString("work.force-stop-after");
     return new Settings(
         List.copyOf(f.getStringList("node.roles")),

@@ -60,6 +60,34 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
         NodeExecutor.selector(NodeExecutor.shared(key, NodeExecutor.poolFor(nodeId, node, nodeThreads)));
   }
 
+  /**
+   * Checks, at a node's start, the dispatcher of every pekko-io selector that runs on this
+   * executor (the check inside the dispatcher comes too late for a clear error: Pekko logs it and
+   * the node's start times out).
+   */
+  public static void validate(Config system) {
+    for (String path : SELECTORS) {
+      String key = path + ".selector-dispatcher";
+      if (!system.hasPath(key) || !system.hasPath(system.getString(key))) {
+        continue;
+      }
+      String id = system.getString(key);
+      Config dispatcher =
+          system.getConfig(id).withFallback(system.getConfig("pekko.actor.default-dispatcher"));
+      if (dispatcher.hasPath("executor")
+          && SelectorExecutor.class.getName().equals(dispatcher.getString("executor"))) {
+        check(id, dispatcher, system);
+        String node = dispatcher.getString("node-dispatcher");
+        if (!system.hasPath(node + ".executor")
+            || !NodeExecutor.class.getName().equals(system.getString(node + ".executor"))) {
+          throw new IllegalArgumentException(
+              id + ".node-dispatcher must name a dispatcher with executor = \""
+                  + NodeExecutor.class.getName() + "\", was \"" + node + "\"");
+        }
+      }
+    }
+  }
+
   /** Fails with a message naming the setting when the select loop could block other tasks. */
   static void check(String id, Config dispatcher, Config system) {
     int throughput = dispatcher.getInt("throughput");
