@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,14 +107,7 @@ class SelectorExecutorTest {
                   });
             });
     selector.execute(loop);
-    for (int i = 0; i < 20; i++) {
-      int before = handled.size();
-      loop.send(i);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (handled.size() == before && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-    }
+    sendOneByOne(loop, 20, handled::size);
     assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
     loop.close();
     // one thread selects and serves: no other thread was ever woken for the node's tasks
@@ -145,14 +139,7 @@ class SelectorExecutorTest {
                           () -> pairs.add(selected + " -> " + Thread.currentThread().getName())));
             });
     selector.execute(loop);
-    for (int i = 0; i < 50; i++) {
-      int before = pairs.size();
-      loop.send(i);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (pairs.size() == before && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-    }
+    sendOneByOne(loop, 50, pairs::size);
     loop.close();
     assertThat(pairs).hasSize(50);
     for (String pair : pairs) {
@@ -239,6 +226,19 @@ class SelectorExecutorTest {
     assertThat(fresh).isNotSameAs(first);
     assertThat(made.get()).isEqualTo(1);
     fresh.shutdown();
+  }
+
+  /** Sends bytes 0 to n - 1, each once {@code handled} has grown since the one before. */
+  private static void sendOneByOne(SelectLoop loop, int n, IntSupplier handled)
+      throws IOException {
+    for (int i = 0; i < n; i++) {
+      int before = handled.getAsInt();
+      loop.send(i);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (handled.getAsInt() == before && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
   }
 
   private static void await(CountDownLatch latch) {
