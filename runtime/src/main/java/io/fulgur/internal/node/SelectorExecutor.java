@@ -19,8 +19,9 @@ import org.apache.pekko.dispatch.MonitorableThreadFactory;
  * holds the selector, and serves the node itself right after the select task (before it selects
  * again): the read, Artery's inbound stream, the host and the work actor run on the thread the
  * network woke, and asking to watch for reading again queues a selector task for the same thread.
- * Only when a node task lends that thread to a call (a sequential call, or the flow when a {@code
- * Done} arrives) does another thread take the selector, woken while the call runs.
+ * A call a node task lends that thread to (a sequential call, or the flow when a {@code Done}
+ * arrives) runs while it still holds the selector; the pool's watcher takes the selector over if
+ * the call is still running after a tick ({@link NodeExecutor}).
  *
  * <p>The select blocks, so the dispatcher must hand this executor one selector and one of its
  * tasks at a time ({@code throughput = 1}, a single selector on it); both are checked here.
@@ -44,20 +45,15 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
     Config system = prerequisites.settings().config();
     check(id, dispatcherConfig, system);
     String nodeId = dispatcherConfig.getString("node-dispatcher");
-    Config node = system.getConfig(nodeId);
-    if (!NodeExecutor.class.getName().equals(node.getString("executor"))) {
-      throw new IllegalArgumentException(
-          id + ".node-dispatcher must name a dispatcher with executor = \""
-              + NodeExecutor.class.getName() + "\"; " + nodeId + " has \""
-              + node.getString("executor") + "\"");
-    }
+    Config node = nodeDispatcher(id, nodeId, system);
     ThreadFactory nodeThreads =
         prerequisites.threadFactory() instanceof MonitorableThreadFactory m
             ? m.withName(m.name() + "-" + nodeId)
             : factory;
     Object key = prerequisites.eventStream();
     return () ->
-        NodeExecutor.selector(NodeExecutor.shared(key, NodeExecutor.poolFor(nodeId, node, nodeThreads)));
+        NodeExecutor.selector(
+            NodeExecutor.shared(key, NodeExecutor.poolFor(nodeId, node, nodeThreads)));
   }
 
   /**
@@ -77,15 +73,20 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
       if (dispatcher.hasPath("executor")
           && SelectorExecutor.class.getName().equals(dispatcher.getString("executor"))) {
         check(id, dispatcher, system);
-        String node = dispatcher.getString("node-dispatcher");
-        if (!system.hasPath(node + ".executor")
-            || !NodeExecutor.class.getName().equals(system.getString(node + ".executor"))) {
-          throw new IllegalArgumentException(
-              id + ".node-dispatcher must name a dispatcher with executor = \""
-                  + NodeExecutor.class.getName() + "\", was \"" + node + "\"");
-        }
+        nodeDispatcher(id, dispatcher.getString("node-dispatcher"), system);
       }
     }
+  }
+
+  /** The config of the node's dispatcher {@code nodeId}; fails unless it is a NodeExecutor. */
+  private static Config nodeDispatcher(String id, String nodeId, Config system) {
+    if (!system.hasPath(nodeId + ".executor")
+        || !NodeExecutor.class.getName().equals(system.getString(nodeId + ".executor"))) {
+      throw new IllegalArgumentException(
+          id + ".node-dispatcher must name a dispatcher with executor = \""
+              + NodeExecutor.class.getName() + "\", was \"" + nodeId + "\"");
+    }
+    return system.getConfig(nodeId);
   }
 
   /** Fails with a message naming the setting when the select loop could block other tasks. */
