@@ -334,14 +334,19 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       tasks.offer(task);
       int waiting = queued.incrementAndGet();
       int s = servers.get();
-      Worker current = WORKER.get();
-      if (s == 0 && current != null && current.inSelectorTask && current.pool() == this) {
+      if (s == 0 && heldSelectorTask()) {
         return; // the selector's thread serves the node right after this task, before it selects
       }
       // no thread serves: one must come; a backlog: a helper, unless one is on its way already
       if (s == 0 || (s < maxServers && waiting > backlog && seeking.get() == 0)) {
         signal();
       }
+    }
+
+    /** Whether the calling thread holds this pool's selector and runs one of its tasks. */
+    private boolean heldSelectorTask() {
+      Worker current = WORKER.get();
+      return current != null && current.inSelectorTask && current.pool() == this;
     }
 
     void executeSelector(Runnable task) {
