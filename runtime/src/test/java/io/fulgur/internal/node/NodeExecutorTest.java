@@ -249,15 +249,21 @@ class NodeExecutorTest {
           });
       assertThat(firstHolds.await(10, TimeUnit.SECONDS)).isTrue();
       // more than the backlog queued behind the busy thread: another thread serves them now
+      // (each waits until all are queued: a helper faster than this loop would otherwise empty
+      // the queue and stop, leaving the tasks queued after it, fewer than the backlog, behind
+      // the busy thread)
       CountDownLatch queuedRan = new CountDownLatch(20);
+      CountDownLatch allQueued = new CountDownLatch(1);
       List<String> names = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 20; i++) {
         two.execute(
             () -> {
+              await(allQueued);
               names.add(Thread.currentThread().getName());
               queuedRan.countDown();
             });
       }
+      allQueued.countDown();
       assertThat(queuedRan.await(10, TimeUnit.SECONDS)).as("served while the first is busy").isTrue();
       assertThat(names).doesNotContain(first.get());
       release.countDown();
