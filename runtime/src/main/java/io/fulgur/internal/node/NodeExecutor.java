@@ -238,14 +238,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-      long deadline = System.nanoTime() + unit.toNanos(timeout);
-      while (!isTerminated()) {
-        if (System.nanoTime() > deadline) {
-          return false;
-        }
-        TimeUnit.MILLISECONDS.sleep(1);
-      }
-      return true;
+      return pool.awaitSelectorTermination(timeout, unit);
     }
   }
 
@@ -279,6 +272,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     private volatile long lends;
     /** Whether a thread watches lent holders ({@link Worker#watch}). */
     private final AtomicBoolean watching = new AtomicBoolean();
+    /** Whether a lent holder woke a thread to become the watcher, which has not yet begun. */
+    private final AtomicBoolean watcherWanted = new AtomicBoolean();
 
     Pool(ThreadFactory factory, int maxServers, int backlog) {
       this.factory = factory;
@@ -362,10 +357,22 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     void shutdownSelector() {
       selectorShutdown = true;
       wakeAllIdle();
+      notifyTermination();
     }
 
     boolean selectorTerminated() {
       return selectorShutdown && selectorTasks.isEmpty() && !selecting.get();
+    }
+
+    boolean awaitSelectorTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      return PoolSupport.awaitTermination(termination, this::selectorTerminated, timeout, unit);
+    }
+
+    /** Wakes those waiting for termination (of the pool or of its selector) to look again. */
+    private void notifyTermination() {
+      synchronized (termination) {
+        termination.notifyAll();
+      }
     }
 
     /** Makes sure a thread will look at the queue: wakes a parked one, else starts one. */
@@ -399,9 +406,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
     private void ended() {
       if (live.decrementAndGet() == 0 && shutdown) {
-        synchronized (termination) {
-          termination.notifyAll();
-        }
+        notifyTermination();
       }
     }
 
@@ -439,7 +444,19 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
 
       private void loop() {
         while (true) {
-          // seeking
+          // seeking; a thread woken to watch does so first (even if the call it was woken for
+          // has ended already: the watcher stays for the next ones) and leaves the node's tasks
+          // to the selector's holder that queued them
+          if (watcherWanted.get() && watcherWanted.compareAndSet(true, false)) {
+            if (watching.compareAndSet(false, true)) {
+              seeking.decrementAndGet();
+              if (watch()) {
+                holdSelector();
+              }
+              seeking.incrementAndGet();
+            }
+            continue;
+          }
           if (!tasks.isEmpty() && tryServe()) {
             seeking.decrementAndGet();
             Runnable call = serve(Integer.MAX_VALUE);
@@ -498,8 +515,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
             if (call != null) {
               lends++;
               lentHolder.set(this);
-              if (!watching.get()) {
-                signal(); // a thread that finds nothing else to do becomes the watcher
+              if (!watching.get() && watcherWanted.compareAndSet(false, true)) {
+                signal(); // the thread it wakes becomes the watcher
               }
               runCall(call);
               if (!lentHolder.compareAndSet(this, null)) {
@@ -516,6 +533,9 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
           if (task == null) {
             selecting.set(false);
             if (selectorTasks.isEmpty() || !selecting.compareAndSet(false, true)) {
+              if (selectorShutdown) {
+                notifyTermination();
+              }
               return;
             }
             continue;
@@ -622,7 +642,8 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
         boolean work =
             (!tasks.isEmpty() && wantsServer())
                 || (!selectorTasks.isEmpty() && !selecting.get())
-                || (lentHolder.get() != null && !watching.get());
+                || (lentHolder.get() != null && !watching.get())
+                || watcherWanted.get();
         if ((work || shutdown) && idle.remove(this)) {
           seeking.incrementAndGet();
           return true;
@@ -649,9 +670,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
       shutdown = true;
       wakeAllIdle();
       if (live.get() == 0) {
-        synchronized (termination) {
-          termination.notifyAll();
-        }
+        notifyTermination();
       }
     }
 

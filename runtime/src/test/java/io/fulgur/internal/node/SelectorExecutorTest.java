@@ -35,6 +35,8 @@ class SelectorExecutorTest {
   @AfterEach
   void stop() throws InterruptedException {
     selector.shutdown();
+    // every loop was closed: its last select returned and the selector was let go
+    assertThat(selector.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     node.shutdown();
     assertThat(node.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
