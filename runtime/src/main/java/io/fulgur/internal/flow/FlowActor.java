@@ -55,6 +55,10 @@ import org.apache.pekko.cluster.MemberStatus;
 public final class FlowActor extends AbstractBehavior<FlowMessage>
     implements WorkBinding, FlowBinding, Components.Listener {
 
+  /** The context's logger's name: asked whether DEBUG is on before that logger is. */
+  private static final org.slf4j.Logger DEBUG_LOG =
+      org.slf4j.LoggerFactory.getLogger(FlowActor.class);
+
   private enum RunPass implements FlowMessage.Internal {
     INSTANCE
   }
@@ -273,11 +277,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   @Override
   public void workFound(Work<?> work, String name) {
     WorkCore core = Internals.core(work);
-    core.bind(name, this);
     WorkEntry entry = new WorkEntry(name, work, core);
+    core.bind(name, this, entry);
     entries.put(name, entry);
     subscribe(entry.role);
-    getContext().getLog().debug("Work [{}] joined the app (role [{}])", name, entry.role);
+    if (DEBUG_LOG.isDebugEnabled()) {
+      getContext().getLog().debug("Work [{}] joined the app (role [{}])", name, entry.role);
+    }
   }
 
   @Override
@@ -302,7 +308,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (core.name() == null) {
       components.scanAll(root);
     }
-    WorkEntry entry = core.name() == null ? null : entries.get(core.name());
+    // entries are never removed: the record a work was bound with is its entry in this app
+    WorkEntry entry =
+        core.record() instanceof WorkEntry e && e.core == core && core.binding() == this
+            ? e
+            : core.name() == null ? null : entries.get(core.name());
     if (entry == null || entry.core != core) {
       throw new IllegalStateException(
           "This work is not part of the app: hold it in a field, List or Map<String, ...> of a"
@@ -705,7 +715,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                 "{} works placed: further placements of this app are logged at DEBUG",
                 PLACEMENTS_LOGGED_AT_INFO);
       }
-    } else {
+    } else if (DEBUG_LOG.isDebugEnabled()) {
+      // guarded: the context's logger sets the MDC each time it is asked for
       getContext()
           .getLog()
           .debug("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());

@@ -59,6 +59,12 @@ public sealed interface HostMessage extends CborSerializable {
   /** A work of app {@code appId} on this node reports an event; the host batches it to the flow. */
   record Emit(String appId, FlowMessage.Event event) implements HostMessage {}
 
+  /**
+   * A work actor of app {@code appId} on this node stopped without being released (its host
+   * forgets it, so a later run of the work is refused rather than lost). Sent on this node only.
+   */
+  record WorkStopped(String appId, String work, ActorRef<WorkMessage> ref) implements HostMessage {}
+
   /** The host actor's own messages. */
   non-sealed interface Internal extends HostMessage {}
 }

@@ -104,6 +104,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private FlowMessage.Event pendingFinal;
   private int batchesInFlight;
   private boolean releaseRequested;
+  /** Released (the host forgot this work when it passed the {@code Released} event on). */
+  private boolean released;
   private JsonNode lastState;
   private volatile boolean stateWarningLogged;
 
@@ -224,6 +226,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         }
         if (releaseRequested) {
           emit(new FlowMessage.Released(name));
+          released = true;
           return Behaviors.stopped();
         }
         return this;
@@ -588,6 +591,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onPostStop() {
     actorStopped = true;
+    if (!released) {
+      // stopped by the host (it ignores this then) or by a failure of this actor: the host must
+      // not keep sending it runs
+      host.tell(new HostMessage.WorkStopped(appId, name, getContext().getSelf()));
+    }
     if (current != null) {
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
       interruptCurrent();
