@@ -3,7 +3,10 @@ package io.fulgur.benchmarks;
 import com.hazelcast.core.HazelcastInstance;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.internal.node.NodeSystem;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,8 +16,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * The other process of the two-process scenarios: one Fulgur worker node (role {@code cpu}) that
  * also runs a plain Pekko echo actor and a Hazelcast member, so that the three are measured
- * between the same two processes. Prints its address, the echo's ref and "READY"; ends when its
- * stdin closes.
+ * between the same two processes. Prints its address, the echo's ref and "READY"; at each line
+ * "GC" on its stdin runs a full GC and prints "GC-DONE"; ends when its stdin closes.
  *
  * <pre>BenchWorker HAZELCAST_CLUSTER_NAME</pre>
  */
@@ -37,8 +40,14 @@ public final class BenchWorker {
     System.out.println("READY");
     System.out.flush();
     try {
-      while (System.in.read() >= 0) {
-        // runs until the benchmark closes our stdin (or dies)
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      // runs until the benchmark closes our stdin (or dies)
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.equals("GC")) {
+          System.gc();
+          System.out.println("GC-DONE");
+          System.out.flush();
+        }
       }
     } catch (IOException e) {
       // stdin gone: stop

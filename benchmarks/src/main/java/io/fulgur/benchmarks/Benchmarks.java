@@ -117,21 +117,31 @@ public final class Benchmarks {
     double[] run() throws Exception;
   }
 
+  /** The worker process of the scenario running, if it has one: {@link #gc()} collects it too. */
+  private WorkerProcess worker;
+
+  private void gc() throws IOException {
+    System.gc();
+    if (worker != null) {
+      worker.gc();
+    }
+  }
+
   /**
    * Runs warm-ups then iterations; each returns one value per metric. Every iteration starts after
-   * a full GC, for every system alike: without it, whether an iteration of tens of milliseconds
+   * a full GC (in the worker process too, in the scenarios that have one), for every system alike: without it, whether an iteration of tens of milliseconds
    * met a young collection of the garbage left by the iterations before it decided its figure (a
    * 10,000-work fan-out in one JVM measured about 200,000 works/s without one and 90,000 with one,
    * at random).
    */
   private double[][] measure(int metrics, Iteration iteration) throws Exception {
     for (int i = 0; i < warmups; i++) {
-      System.gc();
+      gc();
       iteration.run();
     }
     double[][] values = new double[metrics][iterations];
     for (int i = 0; i < iterations; i++) {
-      System.gc();
+      gc();
       double[] v = iteration.run();
       for (int m = 0; m < metrics; m++) {
         values[m][i] = v[m];
@@ -312,6 +322,7 @@ public final class Benchmarks {
   private void sequentialTwoProcesses() throws Exception {
     log("sequential chain, two JVM processes");
     try (WorkerProcess worker = WorkerProcess.start()) {
+      this.worker = worker;
       Config joining = worker.joining();
       double[][] f = measure(3, () -> {
         ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
@@ -323,6 +334,8 @@ public final class Benchmarks {
       double[][] h = measureFromLocalMember(worker, 3,
           (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
       addChainRows("sequential chain, two JVM processes", f, p, h);
+    } finally {
+      this.worker = null;
     }
   }
 
@@ -343,7 +356,8 @@ public final class Benchmarks {
    * of its Hazelcast cluster. Closing it closes the worker's stdin, which stops the worker, and
    * waits for the process to end.
    */
-  private record WorkerProcess(Process process, String address, String echoPath, String hzName)
+  private record WorkerProcess(
+      Process process, BufferedReader out, String address, String echoPath, String hzName)
       implements AutoCloseable {
 
     /** Starts a worker JVM and waits until it printed its address, its echo and READY. */
@@ -371,10 +385,21 @@ public final class Benchmarks {
         if (address == null || echo == null) {
           throw new IllegalStateException("the worker process ended before it was ready");
         }
-        return new WorkerProcess(process, address, echo, hzName);
+        return new WorkerProcess(process, out, address, echo, hzName);
       } catch (IOException | RuntimeException e) {
         process.destroyForcibly();
         throw e;
+      }
+    }
+
+    /** Runs a full GC in the worker and waits for it. */
+    void gc() throws IOException {
+      process.getOutputStream().write("GC\n".getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+      for (String line = out.readLine(); !"GC-DONE".equals(line); line = out.readLine()) {
+        if (line == null) {
+          throw new IllegalStateException("the worker process ended");
+        }
       }
     }
 
@@ -564,6 +589,7 @@ public final class Benchmarks {
     int n = quick ? 200 : 10_000;
     log("fan-out of " + n + " parallel works, two JVM processes");
     try (WorkerProcess worker = WorkerProcess.start()) {
+      this.worker = worker;
       Config joining = worker.joining();
       double[][] f = measure(1, () -> new double[] {fulgurFanOut(joining, n)});
       double[][] p =
@@ -573,6 +599,8 @@ public final class Benchmarks {
               1024)});
       rows.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
           true, f[0], p[0], h[0]));
+    } finally {
+      this.worker = null;
     }
   }
 

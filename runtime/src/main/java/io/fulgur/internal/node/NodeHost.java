@@ -80,7 +80,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final ExecutorService sequentialRunners;
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Options are immutable values: works with the same ones share one instance. */
-  private final Map<String, WorkOptions> optionsInUse = new HashMap<>();
+  private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
+
+  /** What a work's options are made of on a node: its compute name and its flags. */
+  private record OptionsKey(String compute, int flags) {}
   /** Works placed on this node so far: orders the names of their actors ({@link #childName}). */
   private long placedCount;
 
@@ -233,10 +236,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     }
     WorkOptions options =
         optionsInUse.computeIfAbsent(
-            place.compute()
-                + (place.parallel() ? "/p" : "/s")
-                + (place.cacheCalls() ? "c" : "-")
-                + (place.raiseException() ? "r" : "-"),
+            new OptionsKey(
+                place.compute(),
+                (place.parallel() ? 1 : 0)
+                    | (place.cacheCalls() ? 2 : 0)
+                    | (place.raiseException() ? 4 : 0)),
             k ->
                 WorkOptions.defaults()
                     .withCompute(new CloudCompute(place.compute()))

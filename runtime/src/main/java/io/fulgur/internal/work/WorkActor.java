@@ -93,8 +93,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private Cancellable tick;
   private Cancellable forceStop;
   private volatile boolean actorStopped;
-  /** The flow is on another node: what is sent to it must fit in one message ({@link WireSize}). */
-  private final boolean flowRemote;
+  /** Whether the flow is on another node ({@link #flowRemote()}): 0 not read yet, 1 yes, 2 no. */
+  private byte flowRemote;
   private boolean stateTooLargeLogged;
 
   private WorkMessage.Run current;
@@ -167,7 +167,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.printer = printer;
     this.runners = runners;
     this.settings = settings;
-    this.flowRemote = printer.path().address().hasGlobalScope();
     this.hasState = StateCodec.hasState(workClass);
     this.lastState = hasState ? initialState : null;
   }
@@ -400,6 +399,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
+  /**
+   * Whether the flow is on another node, read when first needed: only works with state need it,
+   * and reading a remote ref's address walks its path (3% of a worker node's CPU per placed work).
+   */
+  private boolean flowRemote() {
+    if (flowRemote == 0) {
+      flowRemote = (byte) (printer.path().address().hasGlobalScope() ? 1 : 2);
+    }
+    return flowRemote == 1;
+  }
+
   /** Events go to the host, which batches them to the flow: ordered per work. */
   private void emit(FlowMessage.Event event) {
     host.tell(new HostMessage.Emit(appId, event));
@@ -414,7 +424,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     output.endCall();
     JsonNode state = finished.state();
     WorkFailure failure = finished.failure();
-    long stateSize = state == null || !flowRemote ? 0 : WireSize.of(state);
+    long stateSize = state == null || !flowRemote() ? 0 : WireSize.of(state);
     if (stateSize > settings.messageBudget()) {
       // no message could carry it to the flow (Artery would drop it): the call fails and says
       // why, or keeps the failure it had (the flow then keeps the state from before the call)
@@ -515,7 +525,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       JsonNode state = snapshotOrNull(instance);
       if (state != null && !state.equals(lastState)) {
         lastState = state;
-        if (!flowRemote || WireSize.of(state) <= settings.messageBudget()) {
+        if (!flowRemote() || WireSize.of(state) <= settings.messageBudget()) {
           emit(new FlowMessage.StateChanged(name, state));
         } else if (!stateTooLargeLogged) {
           stateTooLargeLogged = true;
