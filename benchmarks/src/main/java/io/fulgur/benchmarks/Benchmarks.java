@@ -54,7 +54,7 @@ public final class Benchmarks {
 
   private Benchmarks(boolean quick) {
     this.quick = quick;
-    this.warmups = quick ? 0 : 5;
+    this.warmups = quick ? 0 : Integer.getInteger("bench.warmups", 5);
     this.iterations = quick ? 1 : 7;
     this.calls = quick ? 50 : 5000;
   }

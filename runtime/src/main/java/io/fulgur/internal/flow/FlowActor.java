@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -86,6 +87,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   }
 
   /** Short and random: it prefixes the name of every work actor of the app on every node. */
+  /** This node's cluster address, the node address of works placed on its own host. */
+  private final String selfAddress;
+
   private final String appId =
       Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   private final Flow root;
@@ -169,8 +173,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.components = new Components(this, context.getLog());
     subscribe(HostKeys.ANY_ROLE);
     ActorRef<FlowMessage> self = context.getSelf();
-    Cluster.get(Adapter.toClassic(context.getSystem()))
-        .registerOnMemberUp(() -> self.tell(MemberUp.INSTANCE));
+    Cluster cluster = Cluster.get(Adapter.toClassic(context.getSystem()));
+    this.selfAddress = cluster.selfAddress().toString();
+    cluster.registerOnMemberUp(() -> self.tell(MemberUp.INSTANCE));
   }
 
   @Override
@@ -479,10 +484,49 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             entry.options.cacheCalls(),
             entry.options.raiseException(),
             state));
+    placed(entry, host);
     // the host creates the work before it reads the runs that follow in the same batch
     for (WorkEntry.Call call : entry.drainUnsent()) {
       sendRun(host, entry, call);
     }
+  }
+
+  /**
+   * The work is placed on {@code host} as soon as its {@code Place} is sent: the host makes the
+   * work's actor before it reads anything after it, and a refusal comes back as {@code
+   * PlacementFailed}. (A {@code Placed} event per work, as before, was half the events of a fan-out,
+   * for nothing the flow did not know.)
+   */
+  private void placed(WorkEntry entry, ActorRef<HostMessage> host) {
+    String node = nodeAddress(host);
+    entry.placed = true;
+    entry.core.nodeAddress(node);
+    if (entry.waitingForNode) {
+      // the timers run only while a work waits for a node of its role
+      entry.waitingForNode = false;
+      timers.cancel(new WarnNoNode(entry.name));
+      timers.cancel(new PlacementTimeout(entry.name));
+    }
+    if (placementsLogged < PLACEMENTS_LOGGED_AT_INFO) {
+      placementsLogged++;
+      getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, node);
+      if (placementsLogged == PLACEMENTS_LOGGED_AT_INFO) {
+        getContext()
+            .getLog()
+            .info(
+                "{} works placed: further placements of this app are logged at DEBUG",
+                PLACEMENTS_LOGGED_AT_INFO);
+      }
+    } else if (DEBUG_LOG.isDebugEnabled()) {
+      // guarded: the context's logger sets the MDC each time it is asked for
+      getContext().getLog().debug("Work [{}] placed on node [{}]", entry.name, node);
+    }
+  }
+
+  /** The cluster address of {@code host}'s node (this node's own for a host in this system). */
+  private String nodeAddress(ActorRef<HostMessage> host) {
+    Address address = host.path().address();
+    return address.hasGlobalScope() ? address.toString() : selfAddress;
   }
 
   /** Whether commands for this host cross the network (Artery's frame size applies). */
@@ -586,9 +630,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   /** One event of a work, alone or from a batch. */
   private Behavior<FlowMessage> onEvent(FlowMessage.Event event) {
-    if (event instanceof FlowMessage.Placed e) {
-      return onPlaced(e);
-    } else if (event instanceof FlowMessage.PlacementFailed e) {
+    if (event instanceof FlowMessage.PlacementFailed e) {
       return onPlacementFailed(e);
     } else if (event instanceof FlowMessage.Started e) {
       return onStarted(e);
@@ -692,38 +734,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     return next();
   }
 
-  private Behavior<FlowMessage> onPlaced(FlowMessage.Placed placed) {
-    WorkEntry entry = entries.get(placed.work());
-    if (entry == null || entry.host == null) {
-      return next();
-    }
-    entry.placed = true;
-    entry.core.nodeAddress(placed.nodeAddress());
-    if (entry.waitingForNode) {
-      // the timers run only while a work waits for a node of its role
-      entry.waitingForNode = false;
-      timers.cancel(new WarnNoNode(entry.name));
-      timers.cancel(new PlacementTimeout(entry.name));
-    }
-    if (placementsLogged < PLACEMENTS_LOGGED_AT_INFO) {
-      placementsLogged++;
-      getContext().getLog().info("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
-      if (placementsLogged == PLACEMENTS_LOGGED_AT_INFO) {
-        getContext()
-            .getLog()
-            .info(
-                "{} works placed: further placements of this app are logged at DEBUG",
-                PLACEMENTS_LOGGED_AT_INFO);
-      }
-    } else if (DEBUG_LOG.isDebugEnabled()) {
-      // guarded: the context's logger sets the MDC each time it is asked for
-      getContext()
-          .getLog()
-          .debug("Work [{}] placed on node [{}]", entry.name, placed.nodeAddress());
-    }
-    return next();
-  }
-
   private Behavior<FlowMessage> onPlacementFailed(FlowMessage.PlacementFailed failed) {
     WorkEntry entry = entries.get(failed.work());
     if (entry == null) {
@@ -734,6 +744,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     placedPerHost.merge(entry.host, -1, Integer::sum);
     entry.host = null;
+    entry.placed = false;
+    entry.core.nodeAddress(null);
     if (ending) {
       releasedOrGone(entry);
       return next();

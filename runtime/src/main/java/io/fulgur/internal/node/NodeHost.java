@@ -270,9 +270,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       getContext().getLog().warn("Work [{}] of app [{}] placed here again: stopping the earlier instance", place.work(), appId);
       getContext().stop(previous);
     }
-    // reported here rather than by the work actor when it starts: one message less per work, and
-    // still before any event of the work (those come through this host's mailbox after this)
-    emit(appId, new FlowMessage.Placed(place.work(), address));
+    // no event says so: the flow took the work as placed here when it sent the Place
     if (LOG.isDebugEnabled()) {
       LOG.debug("Work [{}] of app [{}] placed here as {}", place.work(), appId, work.path());
     }

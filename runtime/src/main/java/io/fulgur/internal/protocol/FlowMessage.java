@@ -15,7 +15,6 @@ public sealed interface FlowMessage extends CborSerializable {
    */
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
   @JsonSubTypes({
-    @JsonSubTypes.Type(value = Placed.class, name = "placed"),
     @JsonSubTypes.Type(value = PlacementFailed.class, name = "placement-failed"),
     @JsonSubTypes.Type(value = Started.class, name = "started"),
     @JsonSubTypes.Type(value = StateChanged.class, name = "state"),
@@ -31,9 +30,6 @@ public sealed interface FlowMessage extends CborSerializable {
 
   /** A host's events of this app's works, in the order the works sent them. */
   record Batch(List<Event> events) implements FlowMessage {}
-
-  /** A host created the work's actor on its node. */
-  record Placed(String work, String nodeAddress) implements Event {}
 
   /** A host could not create the work (class missing on its node, instantiation failed). */
   record PlacementFailed(String work, String nodeAddress, String message) implements Event {}

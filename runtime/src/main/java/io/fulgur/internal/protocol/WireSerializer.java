@@ -48,7 +48,6 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final String EVENT_BATCH = "F";
   private static final String PRINT = "P";
   private static final String PRINTED = "O";
-  private static final String PLACED = "p";
   private static final String PLACEMENT_FAILED = "f";
   private static final String STARTED = "s";
   private static final String STATE_CHANGED = "c";
@@ -145,26 +144,24 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   /** The events' manifests by their kind number in an event batch. */
   private static final String[] EVENT_KINDS = {
-    PLACED, PLACEMENT_FAILED, STARTED, STATE_CHANGED, DONE, FAILED, STOPPED, RELEASED
+    PLACEMENT_FAILED, STARTED, STATE_CHANGED, DONE, FAILED, STOPPED, RELEASED
   };
 
   private static int eventKind(FlowMessage.Event e) {
-    if (e instanceof FlowMessage.Placed) {
+    if (e instanceof FlowMessage.PlacementFailed) {
       return 0;
-    } else if (e instanceof FlowMessage.PlacementFailed) {
-      return 1;
     } else if (e instanceof FlowMessage.Started) {
-      return 2;
+      return 1;
     } else if (e instanceof FlowMessage.StateChanged) {
-      return 3;
+      return 2;
     } else if (e instanceof FlowMessage.Done) {
-      return 4;
+      return 3;
     } else if (e instanceof FlowMessage.Failed) {
-      return 5;
+      return 4;
     } else if (e instanceof FlowMessage.Stopped) {
-      return 6;
+      return 5;
     } else {
-      return 7;
+      return 6;
     }
   }
 
@@ -228,9 +225,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   private static void writeEvent(Out out, FlowMessage.Event e) {
     out.string(e.work());
-    if (e instanceof FlowMessage.Placed p) {
-      out.shared(p.nodeAddress());
-    } else if (e instanceof FlowMessage.PlacementFailed p) {
+    if (e instanceof FlowMessage.PlacementFailed p) {
       out.shared(p.nodeAddress());
       out.string(p.message());
     } else if (e instanceof FlowMessage.Started s) {
@@ -334,9 +329,6 @@ public final class WireSerializer extends SerializerWithStringManifest {
       throws NotSerializableException {
     String work = in.string();
     switch (manifest) {
-      case PLACED -> {
-        return new FlowMessage.Placed(work, in.shared());
-      }
       case PLACEMENT_FAILED -> {
         String node = in.shared();
         return new FlowMessage.PlacementFailed(work, node, in.string());

@@ -112,9 +112,7 @@ public final class WireSize {
   /** At least the bytes one event takes in an event batch. */
   public static long of(FlowMessage.Event event) {
     long size = PER_ITEM + utf8(event.work());
-    if (event instanceof FlowMessage.Placed p) {
-      size += utf8(p.nodeAddress());
-    } else if (event instanceof FlowMessage.PlacementFailed p) {
+    if (event instanceof FlowMessage.PlacementFailed p) {
       size += utf8(p.nodeAddress()) + utf8(p.message());
     } else if (event instanceof FlowMessage.StateChanged s) {
       size += of(s.state());

@@ -97,7 +97,6 @@ class WireSerializerTest {
         new WorkFailure("user_exception", "java.lang.IllegalStateException", "boom", "trace\n\tat x");
     List<FlowMessage.Event> events =
         List.of(
-            new FlowMessage.Placed("root.w", "pekko://fulgur@127.0.0.1:1234"),
             new FlowMessage.PlacementFailed("root.w", "pekko://fulgur@127.0.0.1:1234", "no class"),
             new FlowMessage.Started("root.w", 3),
             new FlowMessage.StateChanged("root.w", json(Map.of("value", 5))),
@@ -133,7 +132,7 @@ class WireSerializerTest {
     for (int i = 0; i < 60; i++) {
       mixed.add(new HostMessage.Place("w" + i, "com.example.C" + (i % 13), "role" + (i % 3), false,
           true, false, null));
-      events.add(new FlowMessage.Placed("w" + i, "pekko://fulgur@127.0.0.1:" + (i % 11)));
+      events.add(new FlowMessage.Started("w" + i, i));
       events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
           "no class"));
     }
@@ -166,9 +165,9 @@ class WireSerializerTest {
     assertThatThrownBy(() -> serializer.fromBinary(bytes, "?"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("manifest");
-    // a Placed whose node refers to a shared string that was never written
+    // a PlacementFailed whose node refers to a shared string that was never written
     byte[] badReference = {4, 'r', '.', 'w', 1, 3};
-    assertThatThrownBy(() -> serializer.fromBinary(badReference, "p"))
+    assertThatThrownBy(() -> serializer.fromBinary(badReference, "f"))
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("string reference 3");
     // an event batch with an unknown event kind
