@@ -181,9 +181,21 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       apps.put(batch.appId(), link);
       getContext().watchWith(batch.flow(), new FlowGone(batch.appId()));
     }
-    for (HostMessage.Command command : batch.commands()) {
+    List<HostMessage.Command> commands = batch.commands();
+    for (int i = 0; i < commands.size(); i++) {
+      HostMessage.Command command = commands.get(i);
       if (command instanceof HostMessage.Place place) {
-        place(batch.appId(), link, place);
+        // the run that follows its placement (as the flow sends them) starts with the work's
+        // actor: one message less per work
+        HostMessage.RunWork first =
+            i + 1 < commands.size()
+                    && commands.get(i + 1) instanceof HostMessage.RunWork run
+                    && run.work().equals(place.work())
+                ? run
+                : null;
+        if (place(batch.appId(), link, place, first) && first != null) {
+          i++;
+        }
       } else if (command instanceof HostMessage.RunWork run) {
         ActorRef<WorkMessage> work = link.works.get(run.work());
         if (work != null) {
@@ -210,10 +222,15 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     return this;
   }
 
-  private void place(String appId, AppLink link, HostMessage.Place place) {
+  /**
+   * Makes the work's actor, starting {@code firstRun} (if not null) as it starts; whether it did
+   * (false: refused, and said so to the flow).
+   */
+  private boolean place(
+      String appId, AppLink link, HostMessage.Place place, HostMessage.RunWork firstRun) {
     if (!serveAllRoles && !roles.contains(place.compute())) {
       refuse(appId, place, "node " + address + " has roles " + roles + ", not '" + place.compute() + "'");
-      return;
+      return false;
     }
     // Only the class is loaded here (not initialised): the instance is made by the work's first
     // call on its runner thread, so that no constructor of the user's runs on this dispatcher.
@@ -229,10 +246,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
               + " is not on the classpath of node "
               + address
               + " (worker nodes need the app's classes)");
-      return;
+      return false;
     } catch (RuntimeException | LinkageError e) {
       refuse(appId, place, "class " + place.workClass() + " cannot be used: " + e);
-      return;
+      return false;
     }
     WorkOptions options =
         optionsInUse.computeIfAbsent(
@@ -260,7 +277,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                     link.printer,
                     place.parallel() ? runners : sequentialRunners,
                     settings,
-                    address),
+                    address,
+                    firstRun == null
+                        ? null
+                        : new WorkMessage.Run(firstRun.callId(), firstRun.input())),
                 childName(placedCount++, place.work()),
                 NodeSystem.WORK_DISPATCHER);
     ActorRef<WorkMessage> previous = link.works.put(place.work(), work);
@@ -274,6 +294,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     if (LOG.isDebugEnabled()) {
       LOG.debug("Work [{}] of app [{}] placed here as {}", place.work(), appId, work.path());
     }
+    return true;
   }
 
   private void refuse(String appId, HostMessage.Place place, String message) {

@@ -123,6 +123,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * @param runners the node's runner threads
    * @param settings the node's settings
    * @param nodeAddress this node's address (the work's instance learns it)
+   * @param firstRun the work's first call, started as the actor starts, or {@code null}
    */
   public static Behavior<WorkMessage> create(
       String appId,
@@ -134,12 +135,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       ActorRef<PrintMessage> printer,
       ExecutorService runners,
       Settings settings,
-      String nodeAddress) {
+      String nodeAddress,
+      WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx ->
-            new WorkActor(
-                ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
-                runners, settings));
+        ctx -> {
+          WorkActor actor =
+              new WorkActor(
+                  ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
+                  runners, settings);
+          if (firstRun != null) {
+            actor.start(firstRun);
+          }
+          return actor;
+        });
   }
 
   private WorkActor(
