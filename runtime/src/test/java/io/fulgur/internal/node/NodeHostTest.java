@@ -2,13 +2,146 @@ package io.fulgur.internal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
+import io.fulgur.Work;
+import io.fulgur.WorkOptions;
+import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.Json;
+import io.fulgur.internal.protocol.PrintMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The names of work actors: valid, readable, and sorted in the order the works were placed. */
+/**
+ * A node's host with a flow of probes: it finds its works for runs and stops after their
+ * placement, forgets them once released, answers a run it cannot deliver instead of dropping it;
+ * and the names of work actors are valid, readable, and sorted in the order the works were placed.
+ */
 class NodeHostTest {
+  private static ActorSystem<Void> system;
+  private static ActorRef<HostMessage> host;
+
+  /** Doubles its input. */
+  static class Doubler extends Work<Integer> {
+    Doubler() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      result = input * 2;
+    }
+
+    public int result;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    CompletableFuture<ActorRef<HostMessage>> spawned = new CompletableFuture<>();
+    system =
+        NodeSystem.start(
+            NodeSystem.resolve(ConfigFactory.parseString("fulgur.node.roles = [cpu]")),
+            s -> spawned.complete(s.host()));
+    NodeSystem.awaitUp(system, Duration.ofSeconds(30));
+    host = spawned.get();
+  }
+
+  @AfterAll
+  static void stop() {
+    NodeSystem.shutdown(system, Duration.ofSeconds(10));
+  }
+
+  private static HostMessage.Batch batch(
+      String appId, TestProbe<FlowMessage> flow, TestProbe<PrintMessage> printer,
+      HostMessage.Command... commands) {
+    return new HostMessage.Batch(appId, flow.getRef(), printer.getRef(), List.of(commands));
+  }
+
+  private static HostMessage.Place place(String work, String workClass) {
+    return new HostMessage.Place(work, workClass, "cpu", true, true, false, null);
+  }
+
+  /**
+   * The next event the host sends the flow, from a lone event or a batch, past the reports of a
+   * call's progress (RUNNING, state), which depend on how long the call took.
+   */
+  private static final class Events {
+    private final TestProbe<FlowMessage> flow;
+    private final List<FlowMessage.Event> buffered = new ArrayList<>();
+
+    Events(TestProbe<FlowMessage> flow) {
+      this.flow = flow;
+    }
+
+    FlowMessage.Event next() {
+      while (buffered.isEmpty()) {
+        FlowMessage message = flow.receiveMessage(Duration.ofSeconds(10));
+        if (message instanceof FlowMessage.Batch b) {
+          buffered.addAll(b.events());
+        } else {
+          buffered.add((FlowMessage.Event) message);
+        }
+      }
+      FlowMessage.Event event = buffered.remove(0);
+      return event instanceof FlowMessage.Started || event instanceof FlowMessage.StateChanged
+          ? next()
+          : event;
+    }
+  }
+
+  @Test
+  void laterRunsAndTheReleaseFindThePlacedWorkAndARunAfterTheReleaseIsRefused() {
+    TestProbe<FlowMessage> flow = TestProbe.create(system);
+    TestProbe<PrintMessage> printer = TestProbe.create(system);
+    Events events = new Events(flow);
+    String cls = Doubler.class.getName();
+    host.tell(batch("app-a", flow, printer, place("root.w", cls),
+        new HostMessage.RunWork("root.w", 1, Json.MAPPER.valueToTree(3))));
+    FlowMessage.Event first = events.next();
+    assertThat(first).isInstanceOf(FlowMessage.Done.class);
+    assertThat(((FlowMessage.Done) first).callId()).isEqualTo(1);
+    assertThat(((FlowMessage.Done) first).state().get("result").asInt()).isEqualTo(6);
+
+    host.tell(batch("app-a", flow, printer,
+        new HostMessage.RunWork("root.w", 2, Json.MAPPER.valueToTree(5))));
+    FlowMessage.Done second = (FlowMessage.Done) events.next();
+    assertThat(second.callId()).isEqualTo(2);
+    assertThat(second.state().get("result").asInt()).isEqualTo(10);
+
+    host.tell(batch("app-a", flow, printer, new HostMessage.StopWork("root.w", "app_ended", true)));
+    assertThat(events.next()).isEqualTo(new FlowMessage.Released("root.w"));
+
+    host.tell(batch("app-a", flow, printer,
+        new HostMessage.RunWork("root.w", 3, Json.MAPPER.valueToTree(7))));
+    FlowMessage.Failed refused = (FlowMessage.Failed) events.next();
+    assertThat(refused.callId()).isEqualTo(3);
+    assertThat(refused.failure().reason()).isEqualTo("placement_failed");
+    assertThat(refused.failure().message()).contains("not on node");
+  }
+
+  @Test
+  void aRefusedPlacementAnswersTheRunThatFollowsItInsteadOfDroppingIt() {
+    TestProbe<FlowMessage> flow = TestProbe.create(system);
+    TestProbe<PrintMessage> printer = TestProbe.create(system);
+    Events events = new Events(flow);
+    host.tell(batch("app-b", flow, printer, place("root.ghost", "com.example.NotHere"),
+        new HostMessage.RunWork("root.ghost", 1, Json.MAPPER.valueToTree(1))));
+    FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) events.next();
+    assertThat(failed.work()).isEqualTo("root.ghost");
+    assertThat(failed.message()).contains("com.example.NotHere", "not on the classpath");
+    FlowMessage.Failed run = (FlowMessage.Failed) events.next();
+    assertThat(run.callId()).isEqualTo(1);
+    assertThat(run.failure().reason()).isEqualTo("placement_failed");
+  }
 
   @Test
   void childNamesSortInPlacementOrderAcrossEveryLength() {
