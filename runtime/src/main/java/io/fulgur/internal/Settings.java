@@ -14,6 +14,7 @@ public record Settings(
     List<String> roles,
     boolean hostWorks,
     boolean serveAllRoles,
+    int idleWorkActors,
     Duration joinTimeout,
     Duration leaveTimeout,
     Duration placementWarnAfter,
@@ -43,6 +44,7 @@ public record Settings(
         List.copyOf(f.getStringList("node.roles")),
         f.getBoolean("node.host-works"),
         f.getBoolean("node.serve-all-roles"),
+        atLeastZero(f, "node.idle-work-actors"),
         positive(f, "node.join-timeout"),
         positive(f, "node.leave-timeout"),
         positive(f, "placement.warn-after"),
@@ -65,6 +67,14 @@ public record Settings(
       throw new IllegalArgumentException("fulgur." + key + " must be positive, was " + d);
     }
     return d;
+  }
+
+  private static int atLeastZero(Config f, String key) {
+    int n = f.getInt(key);
+    if (n < 0) {
+      throw new IllegalArgumentException("fulgur." + key + " must be at least 0, was " + n);
+    }
+    return n;
   }
 
   private static int atLeastOne(Config f, String key) {

@@ -50,6 +50,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private record FlushEvents(String appId) implements HostMessage.Internal {}
 
+  private enum TrimIdle implements HostMessage.Internal {
+    INSTANCE
+  }
+
+  /** How long idle work actors stay unused before the host stops them. */
+  static final java.time.Duration IDLE_TRIM_INTERVAL = java.time.Duration.ofMinutes(1);
+
   /** An app with works on this node: where its events go, and those not sent yet. */
   private static final class AppLink {
     final ActorRef<FlowMessage> flow;
@@ -84,8 +91,15 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   /** What a work's options are made of on a node: its compute name and its flags. */
   private record OptionsKey(String compute, int flags) {}
-  /** Works placed on this node so far: orders the names of their actors ({@link #childName}). */
-  private long placedCount;
+  /** Work actors made on this node so far: orders their names ({@link #childName}). */
+  private long actorsMade;
+  /** What every work actor made here is given. */
+  private final WorkActor.Node node;
+  /** Actors of released works, for works placed later (the last one in first: its cache is warm). */
+  private final java.util.ArrayDeque<ActorRef<WorkMessage>> idle = new java.util.ArrayDeque<>();
+  /** Whether an idle actor was used since the last trim. */
+  private boolean idleUsed;
+  private boolean trimScheduled;
 
   /** A host for a node with these roles ({@code serveAllRoles}: every compute name). */
   public static Behavior<HostMessage> create(Settings settings) {
@@ -101,6 +115,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.runners =
         new RunnerPool(runnerThreads(), Runtime.getRuntime().availableProcessors());
     this.sequentialRunners = Executors.newCachedThreadPool(runnerThreads());
+    this.node =
+        new WorkActor.Node(context.getSelf(), runners, sequentialRunners, settings, address);
     for (String role : roles) {
       context
           .getSystem()
@@ -132,34 +148,18 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   }
 
   /**
-   * The actor name of the {@code n}th work placed here: a key that sorts by {@code n}, then the
-   * work's name (URL-encoded when it needs to be), as in {@code b1c-root.works.7}.
+   * The name of the {@code n}th work actor made here: a key that sorts by {@code n}, the number's
+   * length as a letter then its base-36 digits ({@code a0}, {@code az}, {@code b10}), so shorter
+   * numbers sort first. No work name: an idle actor may serve another work later.
    *
-   * <p>The key comes first because Pekko keeps a parent's children in a tree sorted by name: with
-   * names in the order of placement, each new child goes to the same edge of the tree and finds
-   * the path there already in the CPU's cache. Names that sort in no particular order (the app id
-   * and the work name, as before) made every placement walk a cold path: a fifth of a node's CPU
-   * in a fan-out of 10,000 new works. The key is the number's length as a letter, then its base-36
-   * digits, so shorter numbers sort first.
+   * <p>Pekko keeps a parent's children in a tree sorted by name: with names in the order the
+   * actors are made, each new child goes to the same edge of the tree and finds the path there
+   * already in the CPU's cache. Names that sort in no particular order (app id and work name, as
+   * before) made every placement walk a cold path.
    */
-  static String childName(long n, String work) {
+  static String childName(long n) {
     String digits = Long.toString(n, 36);
-    String name = (char) ('a' + digits.length() - 1) + digits + "-" + work;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean unchanged =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '-'
-              || c == '*'
-              || c == '_';
-      if (!unchanged) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8);
-      }
-    }
-    return name;
+    return (char) ('a' + digits.length() - 1) + digits;
   }
 
   @Override
@@ -168,6 +168,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         .onMessage(HostMessage.Batch.class, this::onBatch)
         .onMessage(HostMessage.Emit.class, this::onEmit)
         .onMessage(HostMessage.WorkStopped.class, this::onWorkStopped)
+        .onMessage(HostMessage.WorkIdle.class, this::onWorkIdle)
+        .onMessageEquals(TrimIdle.INSTANCE, this::onTrimIdle)
         .onMessage(FlushEvents.class, this::onFlushEvents)
         .onMessage(FlowGone.class, this::onFlowGone)
         .onSignal(PostStop.class, signal -> onPostStop())
@@ -264,25 +266,23 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                     .withParallel(place.parallel())
                     .withCacheCalls(place.cacheCalls())
                     .withRaiseException(place.raiseException()));
-    ActorRef<WorkMessage> work =
-        getContext()
-            .spawn(
-                WorkActor.create(
-                    appId,
-                    place.work(),
-                    cls,
-                    options,
-                    place.state(),
-                    getContext().getSelf(),
-                    link.printer,
-                    place.parallel() ? runners : sequentialRunners,
-                    settings,
-                    address,
-                    firstRun == null
-                        ? null
-                        : new WorkMessage.Run(firstRun.callId(), firstRun.input())),
-                childName(placedCount++, place.work()),
-                NodeSystem.WORK_DISPATCHER);
+    WorkMessage.Run first =
+        firstRun == null ? null : new WorkMessage.Run(firstRun.callId(), firstRun.input());
+    ActorRef<WorkMessage> work = idle.pollLast();
+    if (work != null) {
+      // an actor of an ended work: no actor to make (half of a worker's CPU per work otherwise)
+      idleUsed = true;
+      work.tell(
+          new WorkMessage.Bind(appId, place.work(), cls, options, place.state(), link.printer, first));
+    } else {
+      work =
+          getContext()
+              .spawn(
+                  WorkActor.create(
+                      appId, place.work(), cls, options, place.state(), link.printer, node, first),
+                  childName(actorsMade++),
+                  NodeSystem.WORK_DISPATCHER);
+    }
     ActorRef<WorkMessage> previous = link.works.put(place.work(), work);
     if (previous != null) {
       // placed again on this node while still here (the flow took this node for gone): one
@@ -311,6 +311,42 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       }
     }
     emit(emit.appId(), emit.event());
+    return this;
+  }
+
+  /**
+   * A work actor whose work was released: kept for a later placement while its app is still here
+   * and fewer than {@code fulgur.node.idle-work-actors} are kept, stopped otherwise.
+   */
+  private Behavior<HostMessage> onWorkIdle(HostMessage.WorkIdle idleWork) {
+    // the app gone: the host may have stopped the actor, or never will (it forgot the work)
+    if (apps.containsKey(idleWork.appId()) && idle.size() < settings.idleWorkActors()) {
+      idle.addLast(idleWork.ref());
+      if (!trimScheduled) {
+        trimScheduled = true;
+        idleUsed = false;
+        getContext().scheduleOnce(IDLE_TRIM_INTERVAL, getContext().getSelf(), TrimIdle.INSTANCE);
+      }
+    } else {
+      getContext().stop(idleWork.ref());
+    }
+    return this;
+  }
+
+  /** Stops the idle actors if none was used since the last look, a minute ago. */
+  private Behavior<HostMessage> onTrimIdle() {
+    if (!idleUsed) {
+      getContext().getLog().debug("Stopping {} idle work actors unused for {}", idle.size(), IDLE_TRIM_INTERVAL);
+      for (ActorRef<WorkMessage> ref : idle) {
+        getContext().stop(ref);
+      }
+      idle.clear();
+    }
+    idleUsed = false;
+    trimScheduled = !idle.isEmpty();
+    if (trimScheduled) {
+      getContext().scheduleOnce(IDLE_TRIM_INTERVAL, getContext().getSelf(), TrimIdle.INSTANCE);
+    }
     return this;
   }
 

@@ -65,6 +65,12 @@ public sealed interface HostMessage extends CborSerializable {
    */
   record WorkStopped(String appId, String work, ActorRef<WorkMessage> ref) implements HostMessage {}
 
+  /**
+   * A work actor released its work of app {@code appId} and is idle: the host may give it a work
+   * placed later.
+   */
+  record WorkIdle(String appId, ActorRef<WorkMessage> ref) implements HostMessage {}
+
   /** The host actor's own messages. */
   non-sealed interface Internal extends HostMessage {}
 }

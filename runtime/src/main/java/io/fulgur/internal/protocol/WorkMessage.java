@@ -1,6 +1,7 @@
 package io.fulgur.internal.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** What a work actor receives from the flow and the output printer. */
 public sealed interface WorkMessage extends CborSerializable {
@@ -13,6 +14,22 @@ public sealed interface WorkMessage extends CborSerializable {
    * once its call has stopped and reports {@link FlowMessage.Released} (the app is ending).
    */
   record Stop(String reason, boolean release) implements WorkMessage {}
+
+  /**
+   * Sent by the host to an idle work actor (one whose work was released): become the actor of work
+   * {@code work} of app {@code appId}, with a fresh instance, these options and this state, and
+   * start {@code firstRun} (if not null). From the host to its own child only, never between
+   * nodes: it carries the loaded class.
+   */
+  record Bind(
+      String appId,
+      String work,
+      Class<? extends io.fulgur.Work<?>> workClass,
+      io.fulgur.WorkOptions options,
+      JsonNode state,
+      ActorRef<PrintMessage> printer,
+      Run firstRun)
+      implements WorkMessage, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /** The flow node printed a batch of this work's output. */
   enum OutputPrinted implements WorkMessage {

@@ -43,15 +43,41 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
-  private enum Tick implements WorkMessage.Internal {
-    INSTANCE
-  }
+  /** Ticks and forced stops name the binding that scheduled them ({@link #binding}). */
+  private record Tick(int binding) implements WorkMessage.Internal {}
 
   private enum FlushOutput implements WorkMessage.Internal {
     INSTANCE
   }
 
-  private record ForceStop(long callId) implements WorkMessage.Internal {}
+  private record ForceStop(long callId, int binding) implements WorkMessage.Internal {}
+
+  /**
+   * What a node gives every work actor it makes: the host, the runner threads, the settings and
+   * the node's address.
+   *
+   * @param host the node's host, which batches the works' events to their flows
+   * @param runners the runner threads of parallel calls
+   * @param sequentialRunners the threads of sequential calls that cannot borrow the node's thread
+   * @param settings the node's settings
+   * @param address this node's address (a work's instance learns it)
+   */
+  public record Node(
+      ActorRef<HostMessage> host,
+      ExecutorService runners,
+      ExecutorService sequentialRunners,
+      Settings settings,
+      String address) {}
+
+  private static final java.util.concurrent.atomic.AtomicInteger BINDINGS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * This instance's number: an actor can serve one work after another ({@link #idle}), and a tick
+   * or forced stop scheduled for an earlier work must not reach a later one.
+   */
+  private final int binding = BINDINGS.incrementAndGet();
+  private final Node node;
 
   /**
    * The call thread's report: {@code ran} is false when the call never reached {@code onRun}
@@ -118,11 +144,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * @param workClass the work's class, loaded on this node
    * @param options the work's options as the flow has them
    * @param initialState the flow's state of the work, applied to the instance when it is made
-   * @param host the node's host, which batches the work's events to the app's flow
    * @param printer the flow node's output printer
-   * @param runners the node's runner threads
-   * @param settings the node's settings
-   * @param nodeAddress this node's address (the work's instance learns it)
+   * @param node what the node gives every work actor
    * @param firstRun the work's first call, started as the actor starts, or {@code null}
    */
   public static Behavior<WorkMessage> create(
@@ -131,50 +154,63 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Class<? extends Work<?>> workClass,
       WorkOptions options,
       JsonNode initialState,
-      ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
-      ExecutorService runners,
-      Settings settings,
-      String nodeAddress,
+      Node node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx -> {
-          WorkActor actor =
-              new WorkActor(
-                  ctx, appId, name, nodeAddress, workClass, options, initialState, host, printer,
-                  runners, settings);
-          if (firstRun != null) {
-            actor.start(firstRun);
-          }
-          return actor;
-        });
+        ctx ->
+            start(
+                new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node),
+                firstRun));
+  }
+
+  private static WorkActor start(WorkActor actor, WorkMessage.Run firstRun) {
+    if (firstRun != null) {
+      actor.start(firstRun);
+    }
+    return actor;
+  }
+
+  /**
+   * A work actor whose work was released, kept by its host for a work placed later ({@link
+   * WorkMessage.Bind}): it then serves that work with a new {@code WorkActor}, as a new actor
+   * would. Anything else that reaches it (a tick already on its way) is dropped.
+   */
+  private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, Node node) {
+    return Behaviors.receiveMessage(
+        message ->
+            message instanceof WorkMessage.Bind b
+                ? start(
+                    new WorkActor(
+                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.state(),
+                        b.printer(), node),
+                    b.firstRun())
+                : Behaviors.same());
   }
 
   private WorkActor(
       ActorContext<WorkMessage> context,
       String appId,
       String name,
-      String nodeAddress,
       Class<? extends Work<?>> workClass,
       WorkOptions options,
       JsonNode initialState,
-      ActorRef<HostMessage> host,
       ActorRef<PrintMessage> printer,
-      ExecutorService runners,
-      Settings settings) {
+      Node node) {
     super(context);
     // no setLoggerName: it walks the stack for every actor; this one logs through RUNNER_LOG
     this.appId = appId;
     this.name = name;
-    this.nodeAddress = nodeAddress;
+    this.node = node;
+    this.nodeAddress = node.address();
     this.workClass = workClass;
     this.options = options;
     this.initialState = initialState;
     this.inputType = Json.inputType(workClass);
-    this.host = host;
+    this.host = node.host();
     this.printer = printer;
-    this.runners = runners;
-    this.settings = settings;
+    this.runners = options.parallel() ? node.runners() : node.sequentialRunners();
+    this.settings = node.settings();
     this.hasState = StateCodec.hasState(workClass);
     this.lastState = hasState ? initialState : null;
   }
@@ -189,14 +225,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       return onStop(stop);
     } else if (message == WorkMessage.OutputPrinted.INSTANCE) {
       return onOutputPrinted();
-    } else if (message == Tick.INSTANCE) {
-      return onTick();
+    } else if (message instanceof Tick tick) {
+      return tick.binding() == binding ? onTick() : this;
     } else if (message == FlushOutput.INSTANCE) {
       return onFlushOutput();
     } else if (message instanceof RunFinished finished) {
       return onRunFinished(finished);
     } else if (message instanceof ForceStop force) {
-      return onForceStop(force);
+      return force.binding() == binding ? onForceStop(force) : this;
     }
     return this;
   }
@@ -234,6 +270,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (releaseRequested) {
           emit(new FlowMessage.Released(name));
           released = true;
+          if (batchesInFlight == 0 && settings.idleWorkActors() > 0) {
+            // nothing of this work can reach the actor any more (its printer owes no ack), so the
+            // host may give it another work: one actor made less then
+            host.tell(new HostMessage.WorkIdle(appId, getContext().getSelf()));
+            return idle(getContext(), node);
+          }
           return Behaviors.stopped();
         }
         return this;
@@ -504,7 +546,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   }
 
   private void scheduleTick(java.time.Duration after) {
-    tick = getContext().scheduleOnce(after, getContext().getSelf(), Tick.INSTANCE);
+    tick = getContext().scheduleOnce(after, getContext().getSelf(), new Tick(binding));
   }
 
   private static Cancellable cancel(Cancellable c) {
@@ -585,7 +627,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                   .scheduleOnce(
                       settings.forceStopAfter(),
                       getContext().getSelf(),
-                      new ForceStop(current.callId()));
+                      new ForceStop(current.callId(), binding));
         }
       }
       return this;
