@@ -36,9 +36,9 @@ public sealed interface HostMessage extends CborSerializable {
       implements HostMessage {}
 
   /**
-   * Create the work's actor on this node, with the flow's options and initial state. The flow takes
-   * the work as placed once this is sent; a host that cannot make it reports {@link
-   * FlowMessage.PlacementFailed}.
+   * Give the work an actor on this node (an idle one, or a new one), with the flow's options and
+   * initial state. The flow takes the work as placed once this is sent; a host that cannot place
+   * it reports {@link FlowMessage.PlacementFailed}.
    */
   record Place(
       String work,
