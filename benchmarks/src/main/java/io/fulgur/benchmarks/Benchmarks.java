@@ -366,6 +366,12 @@ public final class Benchmarks {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(HAZELCAST_JVM_FLAGS);
+      // Fulgur settings given to this JVM (-Dfulgur.x=y) apply to the worker's node too
+      for (String key : System.getProperties().stringPropertyNames()) {
+        if (key.startsWith("fulgur.") || key.startsWith("pekko.")) {
+          command.add("-D" + key + "=" + System.getProperty(key));
+        }
+      }
       command.addAll(List.of("-cp", classpath(), BenchWorker.class.getName(), hzName));
       Process process =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
