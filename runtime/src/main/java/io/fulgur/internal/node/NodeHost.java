@@ -37,10 +37,11 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * A node's host: registered with the Receptionist under the node's roles, it creates the work
- * actors that flows place on this node and passes them their runs and stops, batches their events
- * back to each app's flow (one message for all that accumulated while it was busy), owns the
- * node's runner threads, and stops an app's works when that app's flow is gone.
+ * A node's host: registered with the Receptionist under the node's roles, it gives each work that
+ * flows place on this node an actor (an idle one left by a released work, or a new one) and passes
+ * them their runs and stops, batches their events back to each app's flow (one message for all
+ * that accumulated while it was busy), owns the node's runner threads, and stops an app's works
+ * when that app's flow is gone.
  */
 public final class NodeHost extends AbstractBehavior<HostMessage> {
 

@@ -39,7 +39,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * runner thread; reports Started (after a short delay, or never for a call whose Done says
  * it), Done, Failed and Stopped to the flow through the node's host, which batches them; sends the
  * work's state while it runs and before Done; ships its output to the flow's node, and sends a
- * call's Done only after its last line was printed.
+ * call's Done only after its last line was printed. Once its work is released, the actor may
+ * wait idle and serve a work placed later on its node, with a new {@code WorkActor} ({@link
+ * WorkMessage.Bind}).
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
