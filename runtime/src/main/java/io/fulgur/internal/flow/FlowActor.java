@@ -86,10 +86,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     INSTANCE
   }
 
-  /** Short and random: it prefixes the name of every work actor of the app on every node. */
   /** This node's cluster address, the node address of works placed on its own host. */
   private final String selfAddress;
 
+  /** Short and random: names the app to the hosts of its works (and in logs). */
   private final String appId =
       Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   private final Flow root;
@@ -313,9 +313,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (core.name() == null) {
       components.scanAll(root);
     }
-    // entries are never removed: the record a work was bound with is its entry in this app
+    // entries are never removed: the record a work was bound to this app with is its entry
     WorkEntry entry =
-        core.record() instanceof WorkEntry e && e.core == core && core.binding() == this
+        core.binding() == this && core.record() instanceof WorkEntry e
             ? e
             : core.name() == null ? null : entries.get(core.name());
     if (entry == null || entry.core != core) {

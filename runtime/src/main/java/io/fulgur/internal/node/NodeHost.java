@@ -12,8 +12,6 @@ import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +56,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   /** How long idle work actors stay unused before the host stops them. */
   static final java.time.Duration IDLE_TRIM_INTERVAL = java.time.Duration.ofMinutes(1);
 
+  /** What a work's options are made of on a node: its compute name and its flags. */
+  private record OptionsKey(String compute, int flags) {}
+
   /** An app with works on this node: where its events go, and those not sent yet. */
   private static final class AppLink {
     final ActorRef<FlowMessage> flow;
@@ -89,9 +90,6 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
-
-  /** What a work's options are made of on a node: its compute name and its flags. */
-  private record OptionsKey(String compute, int flags) {}
   /** Work actors made on this node so far: orders their names ({@link #childName}). */
   private long actorsMade;
   /** What every work actor made here is given. */
@@ -274,7 +272,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       // an actor of an ended work: no actor to make (half of a worker's CPU per work otherwise)
       idleUsed = true;
       work.tell(
-          new WorkMessage.Bind(appId, place.work(), cls, options, place.state(), link.printer, first));
+          new WorkMessage.Bind(
+              appId, place.work(), cls, options, place.state(), link.printer, first));
     } else {
       work =
           getContext()
@@ -288,7 +287,12 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     if (previous != null) {
       // placed again on this node while still here (the flow took this node for gone): one
       // instance only, the new one
-      getContext().getLog().warn("Work [{}] of app [{}] placed here again: stopping the earlier instance", place.work(), appId);
+      getContext()
+          .getLog()
+          .warn(
+              "Work [{}] of app [{}] placed here again: stopping the earlier instance",
+              place.work(),
+              appId);
       getContext().stop(previous);
     }
     // no event says so: the flow took the work as placed here when it sent the Place
@@ -305,7 +309,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private Behavior<HostMessage> onEmit(HostMessage.Emit emit) {
     if (emit.event() instanceof FlowMessage.Released released) {
-      // the work's last event: its actor stops after sending it
+      // the work's last event: its actor goes idle or stops after sending it
       AppLink link = apps.get(emit.appId());
       if (link != null) {
         link.works.remove(released.work());
@@ -337,7 +341,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   /** Stops the idle actors if none was used since the last look, a minute ago. */
   private Behavior<HostMessage> onTrimIdle() {
     if (!idleUsed) {
-      getContext().getLog().debug("Stopping {} idle work actors unused for {}", idle.size(), IDLE_TRIM_INTERVAL);
+      getContext()
+          .getLog()
+          .debug("Stopping {} idle work actors unused for {}", idle.size(), IDLE_TRIM_INTERVAL);
       for (ActorRef<WorkMessage> ref : idle) {
         getContext().stop(ref);
       }
@@ -356,7 +362,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     if (link != null && link.works.remove(stopped.work(), stopped.ref())) {
       getContext()
           .getLog()
-          .warn("Work [{}] of app [{}] stopped on node {} without being released", stopped.work(), stopped.appId(), address);
+          .warn(
+              "Work [{}] of app [{}] stopped on node {} without being released",
+              stopped.work(),
+              stopped.appId(),
+              address);
     }
     return this;
   }

@@ -161,12 +161,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
         ctx ->
-            start(
+            withFirstRun(
                 new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node),
                 firstRun));
   }
 
-  private static WorkActor start(WorkActor actor, WorkMessage.Run firstRun) {
+  /** {@code actor}, its first call started if there is one. */
+  private static WorkActor withFirstRun(WorkActor actor, WorkMessage.Run firstRun) {
     if (firstRun != null) {
       actor.start(firstRun);
     }
@@ -182,7 +183,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
-                ? start(
+                ? withFirstRun(
                     new WorkActor(
                         ctx, b.appId(), b.work(), b.workClass(), b.options(), b.state(),
                         b.printer(), node),

@@ -11,8 +11,11 @@ import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -63,26 +66,32 @@ class NodeHostTest {
     NodeSystem.shutdown(system, Duration.ofSeconds(10));
   }
 
-  private static HostMessage.Batch batch(
-      String appId, TestProbe<FlowMessage> flow, TestProbe<PrintMessage> printer,
-      HostMessage.Command... commands) {
-    return new HostMessage.Batch(appId, flow.getRef(), printer.getRef(), List.of(commands));
-  }
-
   private static HostMessage.Place place(String work, String workClass) {
     return new HostMessage.Place(work, workClass, "cpu", true, true, false, null);
   }
 
+  private static HostMessage.RunWork run(String work, long callId, int input) {
+    return new HostMessage.RunWork(work, callId, Json.MAPPER.valueToTree(input));
+  }
+
   /**
-   * The next event the host sends the flow, from a lone event or a batch, past the reports of a
-   * call's progress (RUNNING, state), which depend on how long the call took.
+   * An app's flow made of probes: sends the host batches and reads the events it sends back, from
+   * lone events or batches, past the reports of a call's progress (RUNNING, state), which depend
+   * on how long the call took.
    */
-  private static final class Events {
-    private final TestProbe<FlowMessage> flow;
+  private static final class ProbeFlow {
+    private final String appId;
+    private final TestProbe<FlowMessage> flow = TestProbe.create(system);
+    private final TestProbe<PrintMessage> printer = TestProbe.create(system);
     private final List<FlowMessage.Event> buffered = new ArrayList<>();
 
-    Events(TestProbe<FlowMessage> flow) {
-      this.flow = flow;
+    ProbeFlow(String appId) {
+      this.appId = appId;
+    }
+
+    void send(HostMessage.Command... commands) {
+      host.tell(
+          new HostMessage.Batch(appId, flow.getRef(), printer.getRef(), List.of(commands)));
     }
 
     FlowMessage.Event next() {
@@ -103,29 +112,23 @@ class NodeHostTest {
 
   @Test
   void laterRunsAndTheReleaseFindThePlacedWorkAndARunAfterTheReleaseIsRefused() {
-    TestProbe<FlowMessage> flow = TestProbe.create(system);
-    TestProbe<PrintMessage> printer = TestProbe.create(system);
-    Events events = new Events(flow);
-    String cls = Doubler.class.getName();
-    host.tell(batch("app-a", flow, printer, place("root.w", cls),
-        new HostMessage.RunWork("root.w", 1, Json.MAPPER.valueToTree(3))));
-    FlowMessage.Event first = events.next();
+    ProbeFlow app = new ProbeFlow("app-a");
+    app.send(place("root.w", Doubler.class.getName()), run("root.w", 1, 3));
+    FlowMessage.Event first = app.next();
     assertThat(first).isInstanceOf(FlowMessage.Done.class);
     assertThat(((FlowMessage.Done) first).callId()).isEqualTo(1);
     assertThat(((FlowMessage.Done) first).state().get("result").asInt()).isEqualTo(6);
 
-    host.tell(batch("app-a", flow, printer,
-        new HostMessage.RunWork("root.w", 2, Json.MAPPER.valueToTree(5))));
-    FlowMessage.Done second = (FlowMessage.Done) events.next();
+    app.send(run("root.w", 2, 5));
+    FlowMessage.Done second = (FlowMessage.Done) app.next();
     assertThat(second.callId()).isEqualTo(2);
     assertThat(second.state().get("result").asInt()).isEqualTo(10);
 
-    host.tell(batch("app-a", flow, printer, new HostMessage.StopWork("root.w", "app_ended", true)));
-    assertThat(events.next()).isEqualTo(new FlowMessage.Released("root.w"));
+    app.send(new HostMessage.StopWork("root.w", "app_ended", true));
+    assertThat(app.next()).isEqualTo(new FlowMessage.Released("root.w"));
 
-    host.tell(batch("app-a", flow, printer,
-        new HostMessage.RunWork("root.w", 3, Json.MAPPER.valueToTree(7))));
-    FlowMessage.Failed refused = (FlowMessage.Failed) events.next();
+    app.send(run("root.w", 3, 7));
+    FlowMessage.Failed refused = (FlowMessage.Failed) app.next();
     assertThat(refused.callId()).isEqualTo(3);
     assertThat(refused.failure().reason()).isEqualTo("placement_failed");
     assertThat(refused.failure().message()).contains("not on node");
@@ -133,17 +136,14 @@ class NodeHostTest {
 
   @Test
   void aRefusedPlacementAnswersTheRunThatFollowsItInsteadOfDroppingIt() {
-    TestProbe<FlowMessage> flow = TestProbe.create(system);
-    TestProbe<PrintMessage> printer = TestProbe.create(system);
-    Events events = new Events(flow);
-    host.tell(batch("app-b", flow, printer, place("root.ghost", "com.example.NotHere"),
-        new HostMessage.RunWork("root.ghost", 1, Json.MAPPER.valueToTree(1))));
-    FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) events.next();
+    ProbeFlow app = new ProbeFlow("app-b");
+    app.send(place("root.ghost", "com.example.NotHere"), run("root.ghost", 1, 1));
+    FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) app.next();
     assertThat(failed.work()).isEqualTo("root.ghost");
     assertThat(failed.message()).contains("com.example.NotHere", "not on the classpath");
-    FlowMessage.Failed run = (FlowMessage.Failed) events.next();
-    assertThat(run.callId()).isEqualTo(1);
-    assertThat(run.failure().reason()).isEqualTo("placement_failed");
+    FlowMessage.Failed refused = (FlowMessage.Failed) app.next();
+    assertThat(refused.callId()).isEqualTo(1);
+    assertThat(refused.failure().reason()).isEqualTo("placement_failed");
   }
 
   /** Adds its inputs up. */
@@ -160,46 +160,44 @@ class NodeHostTest {
     public int total;
   }
 
-  /** The host's work actors, counted through an actor selection. */
-  private static int workActors() {
+  /**
+   * The host's work actors, through an actor selection: each answers at once, so once replies
+   * have come, a quiet half second means all have.
+   */
+  private static Set<org.apache.pekko.actor.ActorRef> workActors() {
     TestProbe<Object> replies = TestProbe.create(system);
-    org.apache.pekko.actor.ActorRef replyTo = Adapter.toClassic(replies.getRef());
-    Adapter.toClassic(system).actorSelection("/user/host/*").tell(new Identify(0), replyTo);
-    int n = 0;
-    // every child answers at once; a quiet 500 ms means all have
+    Adapter.toClassic(system)
+        .actorSelection("/user/host/*")
+        .tell(new Identify(0), Adapter.toClassic(replies.getRef()));
+    Set<org.apache.pekko.actor.ActorRef> actors = new HashSet<>();
     while (true) {
       try {
-        replies.receiveMessage(Duration.ofMillis(500));
-        n++;
+        Object reply = replies.receiveMessage(Duration.ofMillis(500));
+        actors.add(((ActorIdentity) reply).getActorRef().orElseThrow());
       } catch (AssertionError quiet) {
-        return n;
+        return actors;
       }
     }
   }
 
   @Test
   void aWorkPlacedAfterAnotherWasReleasedGetsItsActorWithNothingOfTheEarlierWork() {
-    TestProbe<FlowMessage> flow = TestProbe.create(system);
-    TestProbe<PrintMessage> printer = TestProbe.create(system);
-    Events events = new Events(flow);
+    ProbeFlow first = new ProbeFlow("app-c");
     String cls = Summer.class.getName();
-    host.tell(batch("app-c", flow, printer, place("root.s", cls),
-        new HostMessage.RunWork("root.s", 1, Json.MAPPER.valueToTree(5))));
-    assertThat(((FlowMessage.Done) events.next()).state().get("total").asInt()).isEqualTo(5);
-    host.tell(batch("app-c", flow, printer, new HostMessage.StopWork("root.s", "app_ended", true)));
-    assertThat(events.next()).isEqualTo(new FlowMessage.Released("root.s"));
-    int actors = workActors();
+    first.send(place("root.s", cls), run("root.s", 1, 5));
+    assertThat(((FlowMessage.Done) first.next()).state().get("total").asInt()).isEqualTo(5);
+    first.send(new HostMessage.StopWork("root.s", "app_ended", true));
+    assertThat(first.next()).isEqualTo(new FlowMessage.Released("root.s"));
+    Set<org.apache.pekko.actor.ActorRef> actors = workActors();
+    assertThat(actors).isNotEmpty();
 
-    TestProbe<FlowMessage> flow2 = TestProbe.create(system);
-    Events events2 = new Events(flow2);
-    host.tell(batch("app-d", flow2, printer, place("root.s", cls),
-        new HostMessage.RunWork("root.s", 1, Json.MAPPER.valueToTree(1))));
-    FlowMessage.Done done = (FlowMessage.Done) events2.next();
+    ProbeFlow next = new ProbeFlow("app-d");
+    next.send(place("root.s", cls), run("root.s", 1, 1));
+    FlowMessage.Done done = (FlowMessage.Done) next.next();
     assertThat(done.state().get("total").asInt()).as("a new instance").isEqualTo(1);
     assertThat(workActors()).as("the released work's actor serves the new one").isEqualTo(actors);
-    host.tell(batch("app-d", flow2, printer,
-        new HostMessage.RunWork("root.s", 2, Json.MAPPER.valueToTree(2))));
-    assertThat(((FlowMessage.Done) events2.next()).state().get("total").asInt()).isEqualTo(3);
+    next.send(run("root.s", 2, 2));
+    assertThat(((FlowMessage.Done) next.next()).state().get("total").asInt()).isEqualTo(3);
   }
 
   @Test
