@@ -27,7 +27,9 @@ public record Settings(
     Duration outputFlushInterval,
     int outputBatchLines,
     int outputMaxBufferedLines,
-    int messageBudget) {
+    int messageBudget,
+    int maxInstanceSize,
+    List<String> allowedPackages) {
 
   /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
   public static final String MAX_FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
@@ -40,6 +42,9 @@ public record Settings(
     atLeastOne(f, "work-dispatcher.serving-backlog");
     SelectorExecutor.validate(config);
     String forceStop = f.getString("work.force-stop-after");
+    int budget =
+        WireSize.budget(
+            config.hasPath(MAX_FRAME_KEY) ? config.getBytes(MAX_FRAME_KEY) : 256 * 1024);
     return new Settings(
         List.copyOf(f.getStringList("node.roles")),
         f.getBoolean("node.host-works"),
@@ -57,8 +62,19 @@ public record Settings(
         positive(f, "output.flush-interval"),
         atLeastOne(f, "output.batch-lines"),
         atLeastOne(f, "output.max-buffered-lines"),
-        WireSize.budget(
-            config.hasPath(MAX_FRAME_KEY) ? config.getBytes(MAX_FRAME_KEY) : 256 * 1024));
+        budget,
+        maxInstanceSize(f, budget),
+        List.copyOf(f.getStringList("serialization.allowed-packages")));
+  }
+
+  /** The instance limit, never above what one message between nodes can carry. */
+  private static int maxInstanceSize(Config f, int budget) {
+    long max = f.getBytes("work.max-instance-size");
+    if (max < 1) {
+      throw new IllegalArgumentException(
+          "fulgur.work.max-instance-size must be at least 1 byte, was " + max);
+    }
+    return (int) Math.min(max, budget);
   }
 
   private static Duration positive(Config f, String key) {

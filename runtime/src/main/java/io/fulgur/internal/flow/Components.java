@@ -57,14 +57,25 @@ final class Components {
         }
       };
 
+  /**
+   * A flow holds a component where the app cannot see it (an array, a {@code Set}, a map with
+   * keys that are not strings): the app fails at once rather than leave it silently out.
+   */
+  static final class MisplacedComponent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MisplacedComponent(String message) {
+      super(message);
+    }
+  }
+
   private static boolean mayHold(Class<?> type) {
     return Work.class.isAssignableFrom(type)
         || Flow.class.isAssignableFrom(type)
-        || List.class.isAssignableFrom(type)
         || Map.class.isAssignableFrom(type)
-        || type == Object.class
-        || type == Iterable.class
-        || type == java.util.Collection.class;
+        || Iterable.class.isAssignableFrom(type)
+        || (type.isArray() && !type.getComponentType().isPrimitive())
+        || type == Object.class;
   }
 
   /**
@@ -133,7 +144,12 @@ final class Components {
         continue;
       }
       String childPath = name + "." + f.getName();
-      if (value instanceof List<?> || value instanceof Map<?, ?>) {
+      if (value instanceof Object[] || value instanceof Iterable<?> && !(value instanceof List<?>)) {
+        if (full || seenFields[i] == null || seenFields[i].container != value) {
+          refuseComponentsIn(value, childPath);
+          seenFields[i] = new Seen(value, 0, List.of());
+        }
+      } else if (value instanceof List<?> || value instanceof Map<?, ?>) {
         int size = value instanceof List<?> list ? list.size() : ((Map<?, ?>) value).size();
         Seen before = seenFields[i];
         if (!full && before != null && before.container == value && before.size == size) {
@@ -179,9 +195,46 @@ final class Components {
             flows.add(flow);
           }
           visit(element, path + "." + key, visited, full);
+        } else if (element instanceof Work<?> || element instanceof Flow) {
+          throw new MisplacedComponent(
+              path
+                  + " holds "
+                  + describe(element)
+                  + " under a key of type "
+                  + (entry.getKey() == null ? "null" : entry.getKey().getClass().getName())
+                  + ", so it is not part of the app (a component is named by its key): use a"
+                  + " Map<String, ...> or a List");
         }
       }
     }
+  }
+
+  /** An array or a collection that is not a List must not hold components. */
+  private static void refuseComponentsIn(Object container, String path) {
+    Iterable<?> elements =
+        container instanceof Object[] array ? java.util.Arrays.asList(array) : (Iterable<?>) container;
+    for (Object element : elements) {
+      if (element instanceof Work<?> || element instanceof Flow) {
+        String kind =
+            container instanceof Object[]
+                ? "an array"
+                : container instanceof Set<?> ? "a Set" : "a " + container.getClass().getName();
+        throw new MisplacedComponent(
+            path
+                + " holds "
+                + describe(element)
+                + " in "
+                + kind
+                + ", so it is not part of the app (components have stable names only in a List or"
+                + " a Map<String, ...>): hold it in a List or a Map<String, ...>");
+      }
+    }
+  }
+
+  private static String describe(Object component) {
+    return (component instanceof Work<?> ? "a work (" : "a flow (")
+        + component.getClass().getName()
+        + ")";
   }
 
   private String assign(Object component, String path) {

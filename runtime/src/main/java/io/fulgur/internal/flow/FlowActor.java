@@ -16,6 +16,8 @@ import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.InputTypes;
+import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
@@ -199,7 +201,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   private Behavior<FlowMessage> onMemberUp() {
     up = true;
-    components.scanAll(root);
+    if (!scan(true)) {
+      return next();
+    }
     getContext()
         .getLog()
         .info(
@@ -245,10 +249,32 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       beginEnd(endRequest);
       return next();
     }
-    if (components.scan(root) > 0) {
+    if (scan(false) && newComponents > 0) {
       requestPass();
     }
     return next();
+  }
+
+  /** Components found by the latest {@link #scan}. */
+  private int newComponents;
+
+  /**
+   * Finds components added since the last scan (all of them with {@code all}); a component held
+   * where it cannot be part of the app, or a work that cannot be copied to a node, ends the app at
+   * once. Returns false then (outside a pass; inside one it ends the pass).
+   */
+  private boolean scan(boolean all) {
+    try {
+      newComponents = all ? components.scanAll(root) : components.scan(root);
+      return true;
+    } catch (Components.MisplacedComponent | InstanceCodec.InstanceException e) {
+      Outcome o = Outcome.failed(e.getMessage(), e);
+      if (inPass) {
+        throw endInPass(o);
+      }
+      beginEnd(o);
+      return false;
+    }
   }
 
   private Behavior<FlowMessage> next() {
@@ -281,6 +307,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   @Override
   public void workFound(Work<?> work, String name) {
+    InstanceCodec.check(work, name);
     WorkCore core = Internals.core(work);
     WorkEntry entry = new WorkEntry(name, work, core);
     core.bind(name, this, entry);
@@ -311,7 +338,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   public void run(WorkCore core, Object input) {
     checkInPass("run()", core.name());
     if (core.name() == null) {
-      components.scanAll(root);
+      scan(true);
     }
     // entries are never removed: the record a work was bound to this app with is its entry
     WorkEntry entry =
@@ -332,7 +359,12 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     WorkEntry.Call call = entry.call(key);
     if (call == null
         || (!entry.options.cacheCalls() && call.status == WorkStatus.SUCCEEDED)) {
-      call = send(entry, key, tree != null ? tree : inputTree(entry, input));
+      call =
+          send(
+              entry,
+              key,
+              tree != null ? tree : inputTree(entry, input),
+              InputTypes.wireClass(entry.work.getClass(), input));
     }
     if (entry.options.parallel()) {
       return;
@@ -361,8 +393,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
   }
 
-  private WorkEntry.Call send(WorkEntry entry, String key, JsonNode input) {
-    WorkEntry.Call call = new WorkEntry.Call(++nextCallId, key, input);
+  private WorkEntry.Call send(WorkEntry entry, String key, JsonNode input, String inputClass) {
+    WorkEntry.Call call = new WorkEntry.Call(++nextCallId, key, input, inputClass);
     entry.add(call);
     entry.latest = call;
     entry.core.status(WorkStatus.PENDING, entry.placed ? "queued" : "placing", null);
@@ -433,17 +465,15 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       }
       return;
     }
-    JsonNode state;
+    JsonNode instance;
     try {
-      // a work without state fields sends none (no empty object to serialise per placement)
-      state = StateCodec.hasState(entry.work) ? StateCodec.snapshot(entry.work) : null;
-    } catch (RuntimeException e) {
-      Outcome o =
-          Outcome.failed("State of work " + entry.name + " cannot be sent: " + e.getMessage(), e);
-      if (inPass) {
-        throw endInPass(o);
-      }
-      beginEnd(o);
+      // a work without fields sends none (no empty object to serialise per placement)
+      instance =
+          InstanceCodec.hasFields(entry.work)
+              ? InstanceCodec.snapshot(entry.work, entry.name, settings.maxInstanceSize())
+              : null;
+    } catch (InstanceCodec.InstanceException e) {
+      refusePlacement(entry, e.getMessage());
       return;
     }
     entry.listingSettled = true;
@@ -456,24 +486,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     if (watchedHosts.add(host)) {
       getContext().watchWith(host, new HostTerminated(host));
     }
-    long stateSize = state == null || !remote(host) ? 0 : WireSize.of(state);
-    if (stateSize > settings.messageBudget()) {
-      // no message could carry it: the placement fails (and its calls) instead of being lost
-      entry.drainUnsent();
-      getContext()
-          .getSelf()
-          .tell(
-              new FlowMessage.PlacementFailed(
-                  entry.name,
-                  host.path().address().toString(),
-                  String.format(
-                      java.util.Locale.ROOT,
-                      "the state of work %s is at least %,d bytes; %s",
-                      entry.name,
-                      stateSize,
-                      WireSize.limitText(settings.messageBudget()))));
-      return;
-    }
     send(
         host,
         new HostMessage.Place(
@@ -483,12 +495,30 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             entry.options.parallel(),
             entry.options.cacheCalls(),
             entry.options.raiseException(),
-            state));
+            instance));
     placed(entry, host);
     // the host creates the work before it reads the runs that follow in the same batch
     for (WorkEntry.Call call : entry.drainUnsent()) {
       sendRun(host, entry, call);
     }
+  }
+
+  /**
+   * The work's instance cannot be copied to a node: its calls fail at placement with reason {@code
+   * instance_error}, and the app with them if the work raises.
+   */
+  private void refusePlacement(WorkEntry entry, String message) {
+    WorkFailure failure = new WorkFailure("instance_error", null, message, null);
+    getContext().getLog().error("Work [{}] cannot be placed: {}", entry.name, message);
+    for (WorkEntry.Call call : entry.drainUnsent()) {
+      entry.finish(call, WorkStatus.FAILED, "instance_error", failure);
+    }
+    if (inPass && entry.options.raiseException()) {
+      throw endInPass(
+          Outcome.workFailed(
+              "Work " + entry.name + " failed: " + failure.describe(), entry.name, failure));
+    }
+    workFailed(entry, failure);
   }
 
   /**
@@ -558,7 +588,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         return;
       }
     }
-    send(host, new HostMessage.RunWork(entry.name, call.id, call.input));
+    send(host, new HostMessage.RunWork(entry.name, call.id, call.input, call.inputClass));
   }
 
   /**

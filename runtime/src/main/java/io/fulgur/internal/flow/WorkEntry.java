@@ -23,14 +23,17 @@ final class WorkEntry {
     final String key;
     /** Kept while the call may be sent again (placement, retries); dropped when it ends. */
     JsonNode input;
+    /** The input's class, sent with it for a work whose input type is generic, else null. */
+    final String inputClass;
     WorkStatus status = WorkStatus.PENDING;
     /** How many times the call was re-placed after its node was lost. */
     int retries;
 
-    Call(long id, String key, JsonNode input) {
+    Call(long id, String key, JsonNode input, String inputClass) {
       this.id = id;
       this.key = key;
       this.input = input;
+      this.inputClass = inputClass;
     }
   }
 

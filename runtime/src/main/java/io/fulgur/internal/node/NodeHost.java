@@ -200,7 +200,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       } else if (command instanceof HostMessage.RunWork run) {
         ActorRef<WorkMessage> work = link.works.get(run.work());
         if (work != null) {
-          work.tell(new WorkMessage.Run(run.callId(), run.input()));
+          work.tell(new WorkMessage.Run(run.callId(), run.input(), run.inputClass()));
         } else {
           emit(
               batch.appId(),
@@ -266,20 +266,22 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                     .withCacheCalls(place.cacheCalls())
                     .withRaiseException(place.raiseException()));
     WorkMessage.Run first =
-        firstRun == null ? null : new WorkMessage.Run(firstRun.callId(), firstRun.input());
+        firstRun == null
+            ? null
+            : new WorkMessage.Run(firstRun.callId(), firstRun.input(), firstRun.inputClass());
     ActorRef<WorkMessage> work = idle.pollLast();
     if (work != null) {
       // an actor of an ended work: no actor to make (half of a worker's CPU per work otherwise)
       idleUsed = true;
       work.tell(
           new WorkMessage.Bind(
-              appId, place.work(), cls, options, place.state(), link.printer, first));
+              appId, place.work(), cls, options, place.instance(), link.printer, first));
     } else {
       work =
           getContext()
               .spawn(
                   WorkActor.create(
-                      appId, place.work(), cls, options, place.state(), link.printer, node, first),
+                      appId, place.work(), cls, options, place.instance(), link.printer, node, first),
                   childName(actorsMade++),
                   NodeSystem.WORK_DISPATCHER);
     }

@@ -37,7 +37,7 @@ public sealed interface HostMessage extends CborSerializable {
 
   /**
    * Give the work an actor on this node (an idle one, or a new one), with the flow's options and
-   * initial state. The flow takes the work as placed once this is sent; a host that cannot place
+   * the flow's instance of the work ({@link InstanceCodec}). The flow takes the work as placed once this is sent; a host that cannot place
    * it reports {@link FlowMessage.PlacementFailed}.
    */
   record Place(
@@ -47,11 +47,15 @@ public sealed interface HostMessage extends CborSerializable {
       boolean parallel,
       boolean cacheCalls,
       boolean raiseException,
-      JsonNode state)
+      JsonNode instance)
       implements Command {}
 
-  /** Run call {@code callId} of the work with {@code input}, after its earlier calls. */
-  record RunWork(String work, long callId, JsonNode input) implements Command {}
+  /**
+   * Run call {@code callId} of the work with {@code input}, after its earlier calls. {@code
+   * inputClass} is the input's class for a work whose input type is generic, else null ({@link
+   * InputTypes}).
+   */
+  record RunWork(String work, long callId, JsonNode input, String inputClass) implements Command {}
 
   /** Stop the work's running call and drop its queued ones; with {@code release}, end it. */
   record StopWork(String work, String reason, boolean release) implements Command {}

@@ -1,47 +1,18 @@
 package io.fulgur.internal.protocol;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.HashSet;
+import io.fulgur.internal.protocol.WorkFields.WorkField;
+import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 /**
- * A work's state: its public, non-static, non-final, non-transient fields, as a JSON object. Reads
- * and writes fields directly: no user getter or setter runs.
+ * A work's state: its public, non-static, non-final, non-transient fields ({@link WorkFields}), as
+ * a JSON object. Reads and writes fields directly: no user getter or setter runs. A field whose
+ * type is a type variable reads as the class the work's concrete class bound it to.
  */
 public final class StateCodec {
-  private record StateField(Field field, JavaType type) {}
-
-  private static final ClassValue<List<StateField>> FIELDS =
-      new ClassValue<>() {
-        @Override
-        protected List<StateField> computeValue(Class<?> type) {
-          List<StateField> fields = new ArrayList<>();
-          Set<String> seen = new HashSet<>();
-          for (Class<?> c = type; c != null && c != Work.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-              int m = f.getModifiers();
-              if (Modifier.isPublic(m)
-                  && !Modifier.isStatic(m)
-                  && !Modifier.isFinal(m)
-                  && !Modifier.isTransient(m)
-                  && !f.isSynthetic()
-                  && seen.add(f.getName())) {
-                f.setAccessible(true);
-                fields.add(
-                    new StateField(f, Json.MAPPER.getTypeFactory().constructType(f.getGenericType())));
-              }
-            }
-          }
-          return List.copyOf(fields);
-        }
-      };
 
   private StateCodec() {}
 
@@ -52,7 +23,7 @@ public final class StateCodec {
 
   /** Whether instances of the work class have any state field. */
   public static boolean hasState(Class<?> workClass) {
-    return !FIELDS.get(workClass).isEmpty();
+    return !WorkFields.of(workClass).state().isEmpty();
   }
 
   /**
@@ -63,24 +34,36 @@ public final class StateCodec {
    */
   public static ObjectNode snapshot(Work<?> work) {
     ObjectNode node = Json.MAPPER.createObjectNode();
-    for (StateField sf : FIELDS.get(work.getClass())) {
-      Object value;
+    for (WorkField sf : WorkFields.of(work.getClass()).state()) {
+      Object value = sf.get(work);
       try {
-        value = sf.field.get(work);
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-      try {
-        node.set(sf.field.getName(), Json.tree(value));
+        node.set(sf.field().getName(), Json.tree(value));
       } catch (Json.NotSerializableException e) {
         throw new Json.NotSerializableException(
             "state field '"
-                + sf.field.getName()
+                + sf.field().getName()
                 + "' of type "
-                + sf.type.toCanonical()
+                + sf.type().toCanonical()
                 + " is not JSON-serialisable: "
                 + e.getMessage(),
             e);
+      }
+    }
+    return node;
+  }
+
+  /**
+   * The state part of an instance snapshot ({@link InstanceCodec#snapshot}): what the work's node
+   * compares its first state sync with.
+   */
+  public static ObjectNode ofInstance(Class<?> workClass, JsonNode instance) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    if (instance != null && instance.isObject()) {
+      for (WorkField sf : WorkFields.of(workClass).state()) {
+        JsonNode value = instance.get(sf.key());
+        if (value != null) {
+          node.set(sf.field().getName(), value);
+        }
       }
     }
     return node;
@@ -91,16 +74,17 @@ public final class StateCodec {
     if (state == null || !state.isObject()) {
       return;
     }
-    for (StateField sf : FIELDS.get(work.getClass())) {
-      JsonNode value = state.get(sf.field.getName());
+    List<WorkField> fields = WorkFields.of(work.getClass()).state();
+    for (WorkField sf : fields) {
+      JsonNode value = state.get(sf.field().getName());
       if (value == null) {
         continue;
       }
       try {
-        sf.field.set(work, Json.read(value, sf.type));
-      } catch (IllegalAccessException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        sf.field().set(work, sf.stateReader().readValue(value));
+      } catch (IllegalAccessException | IOException e) {
         throw new IllegalStateException(
-            "state field '" + sf.field.getName() + "' could not be set: " + e.getMessage(), e);
+            "state field '" + sf.field().getName() + "' could not be set: " + e.getMessage(), e);
       }
     }
   }

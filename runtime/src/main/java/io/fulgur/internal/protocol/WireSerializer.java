@@ -59,6 +59,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final int PLACE = 1;
   private static final int RUN = 2;
   private static final int STOP = 3;
+  private static final int RUN_TYPED = 4;
 
   /** How many distinct repeating strings a message shares (the rest are written in full). */
   private static final int MAX_SHARED = 8;
@@ -209,12 +210,15 @@ public final class WireSerializer extends SerializerWithStringManifest {
       out.shared(p.workClass());
       out.shared(p.compute());
       out.varint((p.parallel() ? 1 : 0) | (p.cacheCalls() ? 2 : 0) | (p.raiseException() ? 4 : 0));
-      out.json(p.state());
+      out.json(p.instance());
     } else if (c instanceof HostMessage.RunWork r) {
-      out.varint(RUN);
+      out.varint(r.inputClass() == null ? RUN : RUN_TYPED);
       out.string(r.work());
       out.varlong(r.callId());
       out.json(r.input());
+      if (r.inputClass() != null) {
+        out.shared(r.inputClass());
+      }
     } else if (c instanceof HostMessage.StopWork s) {
       out.varint(STOP);
       out.string(s.work());
@@ -314,7 +318,13 @@ public final class WireSerializer extends SerializerWithStringManifest {
       case RUN -> {
         String work = in.string();
         long callId = in.varlong();
-        return new HostMessage.RunWork(work, callId, in.json());
+        return new HostMessage.RunWork(work, callId, in.json(), null);
+      }
+      case RUN_TYPED -> {
+        String work = in.string();
+        long callId = in.varlong();
+        JsonNode input = in.json();
+        return new HostMessage.RunWork(work, callId, input, in.shared());
       }
       case STOP -> {
         String work = in.string();

@@ -100,9 +100,9 @@ public final class WireSize {
   /** At least the bytes one command takes in a host batch. */
   public static long of(HostMessage.Command command) {
     if (command instanceof HostMessage.Place p) {
-      return PER_ITEM + utf8(p.work()) + utf8(p.workClass()) + utf8(p.compute()) + of(p.state());
+      return PER_ITEM + utf8(p.work()) + utf8(p.workClass()) + utf8(p.compute()) + of(p.instance());
     } else if (command instanceof HostMessage.RunWork r) {
-      return PER_ITEM + utf8(r.work()) + of(r.input());
+      return PER_ITEM + utf8(r.work()) + of(r.input()) + utf8(r.inputClass());
     } else if (command instanceof HostMessage.StopWork s) {
       return PER_ITEM + utf8(s.work()) + utf8(s.reason());
     }

@@ -6,8 +6,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** What a work actor receives from the flow and the output printer. */
 public sealed interface WorkMessage extends CborSerializable {
 
-  /** Run {@code onRun(input)} as call {@code callId}, after the calls queued before it. */
-  record Run(long callId, JsonNode input) implements WorkMessage {}
+  /**
+   * Run {@code onRun(input)} as call {@code callId}, after the calls queued before it; {@code
+   * inputClass} as in {@link HostMessage.RunWork}.
+   */
+  record Run(long callId, JsonNode input, String inputClass) implements WorkMessage {}
 
   /**
    * Stop the running call and drop the queued ones. With {@code release}, the work actor ends
@@ -17,7 +20,8 @@ public sealed interface WorkMessage extends CborSerializable {
 
   /**
    * Sent by the host to an idle work actor (one whose work was released): become the actor of work
-   * {@code work} of app {@code appId}, with a fresh instance, these options and this state, and
+   * {@code work} of app {@code appId}, with a fresh instance, these options and this instance
+   * snapshot ({@link InstanceCodec}), and
    * start {@code firstRun} (if not null). From the host to its own child only, never between
    * nodes: it carries the loaded class.
    */
@@ -26,7 +30,7 @@ public sealed interface WorkMessage extends CborSerializable {
       String work,
       Class<? extends io.fulgur.Work<?>> workClass,
       io.fulgur.WorkOptions options,
-      JsonNode state,
+      JsonNode instance,
       ActorRef<PrintMessage> printer,
       Run firstRun)
       implements WorkMessage, org.apache.pekko.actor.NoSerializationVerificationNeeded {}

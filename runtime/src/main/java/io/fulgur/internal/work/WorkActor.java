@@ -14,6 +14,8 @@ import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.PrintMessage;
+import io.fulgur.internal.protocol.InputTypes;
+import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
@@ -185,7 +187,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             message instanceof WorkMessage.Bind b
                 ? withFirstRun(
                     new WorkActor(
-                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.state(),
+                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
                         b.printer(), node),
                     b.firstRun())
                 : Behaviors.same());
@@ -215,7 +217,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.runners = options.parallel() ? node.runners() : node.sequentialRunners();
     this.settings = node.settings();
     this.hasState = StateCodec.hasState(workClass);
-    this.lastState = hasState ? initialState : null;
+    this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
   }
 
   // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
@@ -307,10 +309,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     ActorRef<WorkMessage> self = getContext().getSelf();
     long callId = run.callId();
     JsonNode input = run.input();
+    String inputClass = run.inputClass();
     WorkOutput callOutput = output;
     CallThread thread = new CallThread();
     callThread = thread;
-    Runnable call = () -> runCall(self, callId, input, callOutput, thread);
+    Runnable call = () -> runCall(self, callId, input, inputClass, callOutput, thread);
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
     if (!options.parallel() && NodeExecutor.lend(call)) {
@@ -339,6 +342,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       ActorRef<WorkMessage> self,
       long callId,
       JsonNode inputTree,
+      String inputClass,
       WorkOutput output,
       CallThread thread) {
     WorkFailure failure = null;
@@ -358,9 +362,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (instance == null) {
           instance = instantiate();
         }
+        JavaType type = inputType;
+        if (inputClass != null) {
+          try {
+            type = InputTypes.resolve(inputClass, workClass, settings.allowedPackages());
+          } catch (InputTypes.Refused e) {
+            throw new InputTypeRefused(e);
+          }
+        }
         Object input;
         try {
-          input = Json.read(inputTree, inputType);
+          input = Json.read(inputTree, type);
         } catch (Exception e) {
           throw new InputError(e);
         }
@@ -368,10 +380,26 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         Internals.onRun(instance, input);
       } catch (InstantiationError e) {
         failure =
-            failure(
-                "placement_failed",
-                e.getCause(),
-                "class " + workClass.getName() + " could not be instantiated on node " + nodeAddress);
+            e.getCause() instanceof InstanceCodec.InstanceException refused
+                ? new WorkFailure(
+                    "instance_error",
+                    null,
+                    refused.getMessage() + " (on node " + nodeAddress + ")",
+                    null)
+                : failure(
+                    "placement_failed",
+                    e.getCause(),
+                    "class "
+                        + workClass.getName()
+                        + " could not be instantiated on node "
+                        + nodeAddress);
+      } catch (InputTypeRefused e) {
+        failure =
+            new WorkFailure(
+                "input_type_refused",
+                null,
+                "work " + name + " on node " + nodeAddress + ": " + e.getCause().getMessage(),
+                null);
       } catch (InputError e) {
         failure =
             failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
@@ -404,7 +432,22 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       RUNNER_LOG.info("Work [{}] stopped: the thread of its call {} has ended", name, callId);
       return;
     }
-    JsonNode state = hasState && instance != null ? snapshotOrNull(instance) : null;
+    JsonNode state = null;
+    if (hasState && instance != null) {
+      try {
+        state = finalState(instance);
+      } catch (Json.NotSerializableException e) {
+        if (failure == null && !stopped) {
+          // the flow would keep the state from before the call and take it for the result
+          failure =
+              new WorkFailure(
+                  "state_error",
+                  e.getClass().getName(),
+                  "the final state of work " + name + " cannot be sent: " + e.getMessage(),
+                  null);
+        }
+      }
+    }
     RunFinished finished =
         new RunFinished(callId, failure, stopped || output.stopRequested(), ran, state);
     if (options.parallel()) {
@@ -425,6 +468,15 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
+  /** The input's class may not be built on this node: the call fails, nothing ran. */
+  private static final class InputTypeRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InputTypeRefused(Throwable cause) {
+      super(cause);
+    }
+  }
+
   /** The input does not fit the work's input type: the call fails, nothing ran. */
   private static final class InputError extends Exception {
     private static final long serialVersionUID = 1L;
@@ -441,7 +493,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkCore core = Internals.core(instance);
       core.options(options);
       core.nameOnNode(name, nodeAddress);
-      StateCodec.apply(instance, initialState);
+      InstanceCodec.apply(instance, name, initialState);
       initialState = null;
       work = instance;
       return instance;
@@ -593,6 +645,23 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       }
     }
     return this;
+  }
+
+  /**
+   * The state after the call; a collection changed by a thread the call left behind is read again.
+   *
+   * @throws Json.NotSerializableException naming the field that cannot be sent
+   */
+  private static ObjectNode finalState(Work<?> instance) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return StateCodec.snapshot(instance);
+      } catch (ConcurrentModificationException e) {
+        if (attempt == 3) {
+          return null;
+        }
+      }
+    }
   }
 
   private ObjectNode snapshotOrNull(Work<?> instance) {

@@ -71,7 +71,7 @@ class NodeHostTest {
   }
 
   private static HostMessage.RunWork run(String work, long callId, int input) {
-    return new HostMessage.RunWork(work, callId, Json.MAPPER.valueToTree(input));
+    return new HostMessage.RunWork(work, callId, Json.MAPPER.valueToTree(input), null);
   }
 
   /**

@@ -82,9 +82,9 @@ class WireSerializerTest {
     commands.add(new HostMessage.Place("root.v", "com.example.V", "gpu", false, true, false, null));
     long callId = 0;
     for (JsonNode input : inputs) {
-      commands.add(new HostMessage.RunWork("root.w", callId++, input));
+      commands.add(new HostMessage.RunWork("root.w", callId++, input, null));
     }
-    commands.add(new HostMessage.RunWork("root.w", 1L << 40, null));
+    commands.add(new HostMessage.RunWork("root.w", 1L << 40, null, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
     HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, printer, commands);

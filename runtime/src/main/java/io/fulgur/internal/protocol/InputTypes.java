@@ -1,0 +1,165 @@
+package io.fulgur.internal.protocol;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
+import io.fulgur.Work;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The class of an input given to a work whose input type is open ({@code class Echo<T> extends
+ * Work<T>}, used as {@code new Echo<Point>()}): erased at run time, so the flow sends the input's
+ * class name with it and the work's node reads the input as that class. A name from the wire
+ * chooses a class to build, so it must pass an allow-list, a Jackson {@link
+ * PolymorphicTypeValidator}: JDK value and collection types, the packages of the work's class and
+ * its superclasses, and {@code fulgur.serialization.allowed-packages}.
+ */
+public final class InputTypes {
+
+  /** The input's class was refused; the message names the class and the setting. */
+  public static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static final List<String> JDK_PACKAGES =
+      List.of("java.util", "java.time", "java.math", "java.net");
+
+  private InputTypes() {}
+
+  /**
+   * The class name to send with {@code input} to a work of this class, or null when the work's
+   * input type is concrete or the input arrives as itself anyway (strings, numbers, booleans,
+   * lists, maps, JSON trees).
+   */
+  public static String wireClass(Class<?> workClass, Object input) {
+    if (input == null
+        || input instanceof String
+        || input instanceof Boolean
+        || input instanceof Integer
+        || input instanceof Long
+        || input instanceof Double
+        || input instanceof List<?>
+        || input instanceof Map<?, ?>
+        || input instanceof JsonNode
+        || !Json.inputType(workClass).isJavaLangObject()) {
+      return null;
+    }
+    return input.getClass().getName();
+  }
+
+  /**
+   * The type to read an input of class {@code className} as, for a work of class {@code workClass}.
+   *
+   * @throws Refused if the class is not allowed or not on this node's classpath
+   */
+  public static JavaType resolve(
+      String className, Class<?> workClass, List<String> allowedPackages) throws Refused {
+    PolymorphicTypeValidator validator = validator(workClass, allowedPackages);
+    MapperConfig<?> config = Json.MAPPER.getDeserializationConfig();
+    JavaType base = Json.MAPPER.constructType(Object.class);
+    try {
+      PolymorphicTypeValidator.Validity byName =
+          validator.validateSubClassName(config, base, className);
+      if (byName != PolymorphicTypeValidator.Validity.DENIED) {
+        Class<?> cls = load(className, workClass);
+        JavaType type = Json.MAPPER.constructType(cls);
+        if (byName == PolymorphicTypeValidator.Validity.ALLOWED
+            || validator.validateSubType(config, base, type)
+                == PolymorphicTypeValidator.Validity.ALLOWED) {
+          return type;
+        }
+      }
+    } catch (ClassNotFoundException e) {
+      throw new Refused(
+          "the input's class " + className + " is not on the classpath of this node", e);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      // not thrown by the validators Fulgur builds; refused like any unknown class
+    }
+    throw new Refused(
+        "the input's class "
+            + className
+            + " may not be built from the wire for the generic work class "
+            + workClass.getName()
+            + ": only JDK value and collection types, classes in the packages of the work's class,"
+            + " and those listed in fulgur.serialization.allowed-packages (now "
+            + allowedPackages
+            + ") are; add its package there if it is yours",
+        null);
+  }
+
+  private static PolymorphicTypeValidator validator(
+      Class<?> workClass, List<String> allowedPackages) {
+    BasicPolymorphicTypeValidator.Builder builder =
+        BasicPolymorphicTypeValidator.builder()
+            .allowIfSubType(
+                new BasicPolymorphicTypeValidator.TypeMatcher() {
+                  @Override
+                  public boolean match(MapperConfig<?> config, Class<?> c) {
+                    return jdkValue(c);
+                  }
+                });
+    for (Class<?> c = workClass; c != null && c != Work.class; c = c.getSuperclass()) {
+      String pkg = c.getPackageName();
+      if (pkg.isEmpty()) {
+        builder.allowIfSubType(
+            new BasicPolymorphicTypeValidator.TypeMatcher() {
+              @Override
+              public boolean match(MapperConfig<?> config, Class<?> cls) {
+                return cls.getPackageName().isEmpty();
+              }
+            });
+      } else {
+        builder.allowIfSubType(pkg + ".");
+      }
+    }
+    for (String pkg : allowedPackages) {
+      if (!pkg.isBlank()) {
+        builder.allowIfSubType(pkg.endsWith(".") ? pkg : pkg + ".");
+      }
+    }
+    return builder.build();
+  }
+
+  /** JDK values and collections: nothing whose construction could act on the node. */
+  private static boolean jdkValue(Class<?> c) {
+    if (c.isPrimitive() || c.isEnum() && c.getPackageName().startsWith("java.")) {
+      return true;
+    }
+    if (c == String.class
+        || c == Boolean.class
+        || c == Character.class
+        || Number.class.isAssignableFrom(c) && c.getPackageName().equals("java.lang")
+        || c == BigInteger.class
+        || c == BigDecimal.class) {
+      return true;
+    }
+    String pkg = c.getPackageName();
+    if (!JDK_PACKAGES.contains(pkg)) {
+      return false;
+    }
+    return Collection.class.isAssignableFrom(c)
+        || Map.class.isAssignableFrom(c)
+        || pkg.equals("java.time")
+        || c == java.util.UUID.class
+        || c == java.util.Optional.class
+        || c == java.util.Locale.class
+        || c == java.util.Currency.class
+        || c == java.net.URI.class;
+  }
+
+  private static Class<?> load(String className, Class<?> workClass)
+      throws ClassNotFoundException {
+    ClassLoader loader = workClass.getClassLoader();
+    return Class.forName(className, false, loader != null ? loader : Work.class.getClassLoader());
+  }
+}

@@ -1,0 +1,223 @@
+package io.fulgur.internal.protocol;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.fulgur.Work;
+import io.fulgur.internal.protocol.WorkFields.WorkField;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Copies a work's instance from the flow to the work's node: every field {@link WorkFields} lists,
+ * as a JSON object keyed by field, written and read with {@link InstanceMapper}. The embedded node
+ * copies through it too, so that a work never shares an object with its flow, local or clustered.
+ * Every refusal is an {@link InstanceException} naming the work, its class, the field path and
+ * the fix.
+ */
+public final class InstanceCodec {
+
+  /** A work's instance cannot be copied to its node; the message says why and what to do. */
+  public static final class InstanceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InstanceException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static final String FIX = "mark it transient or make it serialisable";
+
+  /**
+   * Per work class, the fields whose non-null value was already built back on the flow's side
+   * (see {@link #snapshot}): the check costs a read of each field once per class, not per work.
+   */
+  private static final ClassValue<boolean[]> BUILT_BACK =
+      new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+          return new boolean[WorkFields.of(type).instance().size()];
+        }
+      };
+
+  private InstanceCodec() {}
+
+  /** Whether the work's class has any field to copy. */
+  public static boolean hasFields(Work<?> work) {
+    return !WorkFields.of(work.getClass()).instance().isEmpty();
+  }
+
+  /**
+   * The mistakes that can be seen when a work joins its app, before any call: a class that holds
+   * its enclosing instance, a field declared to hold a work, a flow, an actor ref or a thread, and
+   * a field whose value is one (or a lambda).
+   *
+   * @throws InstanceException naming the first mistake
+   */
+  public static void check(Work<?> work, String name) {
+    WorkFields.Fields fields = WorkFields.of(work.getClass());
+    if (!fields.problems().isEmpty()) {
+      throw new InstanceException(
+          prefix(work, name) + ": " + fields.problems().get(0), null);
+    }
+    for (WorkField f : fields.instance()) {
+      Object value = f.get(work);
+      String refusal = value == null ? null : InstanceMapper.refusal(value.getClass());
+      if (refusal != null) {
+        throw new InstanceException(
+            prefix(work, name)
+                + ": field "
+                + name
+                + "."
+                + f.field().getName()
+                + " holds "
+                + refusal
+                + "; "
+                + FIX,
+            null);
+      }
+    }
+  }
+
+  /**
+   * The instance as JSON, checked to fit in {@code maxBytes} and, once per class and field, to
+   * build back into the field's type.
+   *
+   * @throws InstanceException naming the field that cannot travel, or the largest field of an
+   *     instance that is too large
+   */
+  public static ObjectNode snapshot(Work<?> work, String name, int maxBytes) {
+    List<WorkField> fields = WorkFields.of(work.getClass()).instance();
+    ObjectNode tree = InstanceMapper.MAPPER.createObjectNode();
+    boolean[] builtBack = BUILT_BACK.get(work.getClass());
+    long total = 0;
+    long largest = -1;
+    WorkField largestField = null;
+    for (int i = 0; i < fields.size(); i++) {
+      WorkField f = fields.get(i);
+      Object value = f.get(work);
+      JsonNode node = write(work, name, f, value);
+      if (value != null && !builtBack[i]) {
+        read(work, name, f, node);
+        builtBack[i] = true;
+      }
+      long size = WireSize.of(node);
+      total += size;
+      if (size > largest) {
+        largest = size;
+        largestField = f;
+      }
+      tree.set(f.key(), node);
+    }
+    if (total > maxBytes) {
+      throw new InstanceException(
+          String.format(
+              Locale.ROOT,
+              "%s: the instance takes at least %,d bytes, more than fulgur.work.max-instance-size"
+                  + " (%,d bytes); its largest field is %s.%s (%,d bytes). Keep large data out of"
+                  + " the work (a path or URL it reads on its node) or raise the setting",
+              prefix(work, name),
+              total,
+              maxBytes,
+              name,
+              largestField.field().getName(),
+              largest),
+          null);
+    }
+    return tree;
+  }
+
+  /**
+   * Sets the work's fields from an instance snapshot; fields missing from it keep what the class's
+   * no-argument constructor set, if any.
+   *
+   * @throws InstanceException naming the field that cannot be built
+   */
+  public static void apply(Work<?> work, String name, JsonNode tree) {
+    if (tree == null || !tree.isObject()) {
+      return;
+    }
+    for (WorkField f : WorkFields.of(work.getClass()).instance()) {
+      JsonNode node = tree.get(f.key());
+      if (node == null) {
+        continue;
+      }
+      Object value = read(work, name, f, node);
+      try {
+        f.field().set(work, value);
+      } catch (IllegalAccessException | IllegalArgumentException e) {
+        throw new InstanceException(
+            prefix(work, name) + ": field " + name + "." + f.field().getName()
+                + " cannot be set: " + e.getMessage(),
+            e);
+      }
+    }
+  }
+
+  private static JsonNode write(Work<?> work, String name, WorkField f, Object value) {
+    // the usual configuration values without Jackson's serializer machinery
+    if (value == null) {
+      return NullNode.getInstance();
+    } else if (value instanceof String s) {
+      return TextNode.valueOf(s);
+    } else if (value instanceof Integer n) {
+      return IntNode.valueOf(n);
+    } else if (value instanceof Long n) {
+      return LongNode.valueOf(n);
+    } else if (value instanceof Boolean b) {
+      return BooleanNode.valueOf(b);
+    }
+    try {
+      return InstanceMapper.MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw refused(work, name, f, cause, "cannot be serialised");
+    } catch (StackOverflowError e) {
+      throw new InstanceException(
+          prefix(work, name) + ": field " + name + "." + f.field().getName()
+              + " nests too deeply to be copied (a collection that contains itself?); " + FIX,
+          null);
+    }
+  }
+
+  private static Object read(Work<?> work, String name, WorkField f, JsonNode node) {
+    try {
+      return f.reader().readValue(node);
+    } catch (IOException | RuntimeException e) {
+      throw refused(work, name, f, e, "cannot be built back as " + f.type().toCanonical());
+    }
+  }
+
+  private static InstanceException refused(
+      Work<?> work, String name, WorkField f, Throwable cause, String what) {
+    StringBuilder path = new StringBuilder(name).append('.').append(f.field().getName());
+    String reason = cause.getMessage();
+    if (cause instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append('.').append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('.').append(ref.getIndex());
+        }
+      }
+      reason = m.getOriginalMessage();
+    }
+    if (cause instanceof InstanceMapper.Refused) {
+      return new InstanceException(
+          prefix(work, name) + ": field " + path + " " + reason + "; " + FIX, cause);
+    }
+    return new InstanceException(
+        prefix(work, name) + ": field " + path + " " + what + " (" + reason + "); " + FIX,
+        cause);
+  }
+
+  private static String prefix(Work<?> work, String name) {
+    return "Work " + name + " (" + work.getClass().getName() + ")";
+  }
+}
