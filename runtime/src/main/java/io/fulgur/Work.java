@@ -15,15 +15,44 @@ import java.util.Optional;
  * through); a parallel work returns at once. A work runs its calls one at a time, in the order
  * they were sent.
  *
- * <p><b>Two instances.</b> The instance the flow holds is a view. The runtime creates the work's
- * own instance on the node that runs it (also on the embedded single-node default), using a
- * no-argument constructor if the class declares one, else without running any constructor of
- * the subclass. Its <em>state</em> is its public, non-static, non-final fields: they are copied
- * from the flow's instance when the work is placed, and copied back to the flow's instance while
- * the work runs (every {@code fulgur.work.state-sync-interval}) and always before the call's
- * {@code Done}. State must be JSON-serialisable; for clean snapshots, assign new values (for
- * example a new list) rather than mutating a shared collection. Fields that {@code onRun} needs
- * and that are not state should be initialised in {@code onRun} itself.
+ * <p><b>Two instances.</b> The instance the flow holds is a view. The work runs on its own
+ * instance on the node that runs it (also on the embedded single-node default, so that local and
+ * clustered behave alike), and that instance is a copy of the one you built:
+ *
+ * <ul>
+ *   <li><b>Configuration travels.</b> When the work is placed, its node gets every non-static,
+ *       non-transient field of its class and superclasses (up to {@code Work}), whatever their
+ *       visibility, {@code final} ones included: what the constructor stored is there in {@code
+ *       onRun}. A subclass field that shadows a superclass field does not hide it. No constructor
+ *       of the subclass runs on the node except a no-argument one, if the class declares one.
+ *   <li><b>{@code transient} fields stay behind.</b> On the node they hold what the no-argument
+ *       constructor sets, else null, 0 or false. Use them for what cannot travel (a connection, a
+ *       cache) and open it in {@code onRun}.
+ *   <li><b>State goes back.</b> The work's <em>state</em> is its public, non-static, non-final
+ *       fields: copied back to the flow's instance while the work runs (every {@code
+ *       fulgur.work.state-sync-interval}) and always before the call's {@code Done}. Private
+ *       fields are the work's own working memory: copied once, never synced back. For clean
+ *       snapshots, assign new values (for example a new list) rather than mutating a shared
+ *       collection.
+ *   <li><b>Values are copied as JSON</b> (Jackson, field by field, no getters or setters, never
+ *       Java serialization): strings, numbers, booleans, enums, records, collections, maps,
+ *       {@code java.time} values, and classes Jackson can build (a no-argument constructor, of any
+ *       visibility, or a {@code @JsonCreator}). An object referenced from two fields arrives as two
+ *       separate copies. A field declared with a type variable reads as the class the concrete
+ *       work class binds it to.
+ *   <li><b>Generic input.</b> For a work whose input type is generic ({@code class Echo<T> extends
+ *       Work<T>}), the input's class travels with it and must be a JDK value or collection type,
+ *       in the package of the work's class, or in {@code fulgur.serialization.allowed-packages};
+ *       else the call fails with reason {@code input_type_refused}. Elements of an erased container
+ *       ({@code Echo<List<Point>>}) arrive as maps.
+ *   <li><b>Mistakes fail early.</b> An inner, local or anonymous work class that holds its
+ *       enclosing instance, or a field that holds a work, a flow, an actor ref, a thread or a
+ *       lambda, fails the app when the work joins it. A value that holds a cycle, cannot be
+ *       serialised or built back, or an instance larger than {@code fulgur.work.max-instance-size}
+ *       fails the call at placement with reason {@code instance_error}. Each message names the
+ *       field's path ({@code root.trainer.cfg.parent}) and the fix. A final state that cannot be
+ *       sent fails the call with reason {@code state_error}.
+ * </ul>
  *
  * <p><b>Threads.</b> {@code onRun} runs on a thread of its own on the work's node, never on a
  * Pekko dispatcher. Everything else here is called from the flow's {@code run()}, on the flow's

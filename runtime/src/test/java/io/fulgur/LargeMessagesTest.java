@@ -142,15 +142,15 @@ class LargeMessagesTest {
   }
 
   @Test
-  void anInitialStateTooLargeForAnyMessageFailsThePlacementAndItsCall() {
+  void anInstanceTooLargeToPlaceFailsThePlacementAndItsCallNamingItsLargestField() {
     Sized work = new Sized(false, 0, 0);
     work.blob = text(300_000, 'b'); // state the flow sends with the placement
     OneCallFlow flow = new OneCallFlow(work, "small");
     runApp(new App(flow, cluster.appConfig()));
     assertThat(flow.work.hasFailed()).isTrue();
-    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("placement_failed");
+    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("instance_error");
     assertThat(flow.work.failure().orElseThrow().message())
-        .contains("state of work root.work", "bytes", "maximum-frame-size");
+        .contains("root.work.blob", "bytes", "fulgur.work.max-instance-size");
     assertThat(flow.work.length).as("never ran").isZero();
   }
 

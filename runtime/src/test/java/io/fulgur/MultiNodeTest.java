@@ -101,10 +101,7 @@ class MultiNodeTest {
   }
 
   static class MissingRoleFlow extends Flow {
-    final Where onTpu =
-        new Where(new CloudCompute("tpu"), false) {
-          // anonymous subclasses are works too
-        };
+    final Where onTpu = new Where(new CloudCompute("tpu"), false);
 
     @Override
     public void run() {
@@ -112,13 +109,19 @@ class MultiNodeTest {
     }
   }
 
+  /** A work on a role no node has, that does not raise. */
+  static class OnTpu extends Work<String> {
+    OnTpu() {
+      super(WorkOptions.defaults().withCompute(new CloudCompute("tpu")).withRaiseException(false));
+    }
+
+    @Override
+    protected void onRun(String input) {}
+  }
+
   static class MissingRoleNoRaiseFlow extends Flow {
-    final Work<String> onTpu =
-        new Work<>(WorkOptions.defaults().withCompute(new CloudCompute("tpu"))
-            .withRaiseException(false)) {
-          @Override
-          protected void onRun(String input) {}
-        };
+    final Work<String> onTpu = new OnTpu();
+
     @Override
     public void run() {
       onTpu.run("never runs");
