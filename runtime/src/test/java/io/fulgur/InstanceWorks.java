@@ -103,6 +103,27 @@ final class InstanceWorks {
     }
   }
 
+  /** Two fields that share one list. */
+  static final class Sharing extends Work<Void> {
+    private final List<String> first;
+    private final List<String> second;
+    public boolean sameList;
+    public int secondSize;
+
+    Sharing(List<String> shared) {
+      super(CPU);
+      this.first = shared;
+      this.second = shared;
+    }
+
+    @Override
+    protected void onRun(Void ignored) {
+      first.add("added on the node");
+      sameList = first == second;
+      secondSize = second.size();
+    }
+  }
+
   /** A point, as state and as input. */
   record Point(int x, int y) {}
 

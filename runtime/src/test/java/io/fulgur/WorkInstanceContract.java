@@ -15,6 +15,7 @@ import io.fulgur.InstanceWorks.HoldsThread;
 import io.fulgur.InstanceWorks.HoldsWork;
 import io.fulgur.InstanceWorks.Large;
 import io.fulgur.InstanceWorks.Point;
+import io.fulgur.InstanceWorks.Sharing;
 import io.fulgur.InstanceWorks.PointHolder;
 import io.fulgur.InstanceWorks.Sleeper;
 import io.fulgur.InstanceWorks.Stamp;
@@ -95,6 +96,16 @@ abstract class WorkInstanceContract {
     assertThat(plain.seen).isEqualTo("kept|null|0");
     WithDefaultTransients defaults = runToEnd(new WithDefaultTransients("kept"), null);
     assertThat(defaults.seen).isEqualTo("kept|from the no-argument constructor");
+  }
+
+  @Test
+  void aWorkNeverSharesObjectsWithItsFlowAndSharedReferencesArriveAsCopies() {
+    List<String> flowList = new java.util.ArrayList<>(List.of("built"));
+    Sharing sharing = runToEnd(new Sharing(flowList), null);
+    assertThat(sharing.hasSucceeded()).as(String.valueOf(sharing.failure())).isTrue();
+    assertThat(flowList).as("the flow's own list").containsExactly("built");
+    assertThat(sharing.sameList).isFalse();
+    assertThat(sharing.secondSize).as("the second field's copy").isEqualTo(1);
   }
 
   @Test
