@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 import io.fulgur.Work;
 import java.math.BigDecimal;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.math.BigInteger;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The class of an input given to a work whose input type is open ({@code class Echo<T> extends
- * Work<T>}, used as {@code new Echo<Point>()}): erased at run time, so the flow sends the input's
+ * The class of an input given to a work whose input type is a type variable ({@code class Echo<T>
+ * extends Work<T>}, used as {@code new Echo<Point>()}): erased at run time, so the flow sends the input's
  * class name with it and the work's node reads the input as that class. A name from the wire
  * chooses a class to build, so it must pass an allow-list, a Jackson {@link
  * PolymorphicTypeValidator}: JDK value and collection types, the packages of the work's class and
@@ -51,11 +55,34 @@ public final class InputTypes {
         || input instanceof List<?>
         || input instanceof Map<?, ?>
         || input instanceof JsonNode
-        || !Json.inputType(workClass).isJavaLangObject()) {
+        || !OPEN.get(workClass)) {
       return null;
     }
     return input.getClass().getName();
   }
+
+  /**
+   * Whether the work class leaves {@code Work}'s input type a type variable. A work declared
+   * {@code Work<Object>} (or raw) is not open: it takes plain JSON values, as it always did.
+   */
+  private static final ClassValue<Boolean> OPEN =
+      new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> workClass) {
+          Map<TypeVariable<?>, Type> bound = new HashMap<>();
+          for (Class<?> c = workClass; c != null && c != Work.class; c = c.getSuperclass()) {
+            if (c.getGenericSuperclass() instanceof ParameterizedType p) {
+              TypeVariable<?>[] vars = c.getSuperclass().getTypeParameters();
+              Type[] args = p.getActualTypeArguments();
+              for (int i = 0; i < vars.length && i < args.length; i++) {
+                Type arg = args[i];
+                bound.put(vars[i], arg instanceof TypeVariable<?> v ? bound.getOrDefault(v, v) : arg);
+              }
+            }
+          }
+          return bound.get(Work.class.getTypeParameters()[0]) instanceof TypeVariable<?>;
+        }
+      };
 
   /**
    * The type to read an input of class {@code className} as, for a work of class {@code workClass}.
