@@ -304,6 +304,21 @@ final class InstanceWorks {
     protected void onRun(Void ignored) {}
   }
 
+  /** Holds an actor ref: meaningless on another node. */
+  static final class HoldsActorRef extends Work<Void> {
+    private final org.apache.pekko.actor.typed.ActorRef<String> replyTo;
+
+    HoldsActorRef(org.apache.pekko.actor.typed.ActorRef<String> replyTo) {
+      super(CPU);
+      this.replyTo = replyTo;
+    }
+
+    @Override
+    protected void onRun(Void ignored) {
+      replyTo.tell("ran");
+    }
+  }
+
   /** A final state that cannot be sent to the flow. */
   static final class UnsendableResult extends Work<Void> {
     public Object result;

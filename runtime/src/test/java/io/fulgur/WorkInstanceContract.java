@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.fulgur.InstanceWorks.Batching;
 import io.fulgur.InstanceWorks.CyclicConfig;
 import io.fulgur.InstanceWorks.Echo;
+import io.fulgur.InstanceWorks.HoldsActorRef;
 import io.fulgur.InstanceWorks.HoldsFlow;
 import io.fulgur.InstanceWorks.HoldsLambda;
 import io.fulgur.InstanceWorks.HoldsRunnable;
@@ -25,6 +26,8 @@ import io.fulgur.InstanceWorks.WithDefaultTransients;
 import io.fulgur.InstanceWorks.WithTransients;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.example.allowed.Ticket;
 import org.example.foreign.Parcel;
 import org.junit.jupiter.api.Test;
@@ -212,6 +215,21 @@ abstract class WorkInstanceContract {
         "mark it transient");
     failsAtStart(
         () -> new RunOnce<>(new HoldsThread(), null), "root.work.thread", "a thread");
+  }
+
+  @Test
+  void anActorRefInAFieldFailsTheAppAtStart() {
+    ActorTestKit kit = ActorTestKit.create();
+    try {
+      TestProbe<String> probe = kit.createTestProbe();
+      failsAtStart(
+          () -> new RunOnce<>(new HoldsActorRef(probe.ref()), null),
+          "root.work.replyTo",
+          HoldsActorRef.class.getName(),
+          "an actor ref");
+    } finally {
+      kit.shutdownTestKit();
+    }
   }
 
   @Test
