@@ -42,7 +42,8 @@ import java.util.Optional;
  *       work class binds it to.
  *   <li><b>Generic input.</b> For a work whose input type is generic ({@code class Echo<T> extends
  *       Work<T>}), the input's class travels with it and must be a JDK value or collection type,
- *       in the package of the work's class, or in {@code fulgur.serialization.allowed-packages};
+ *       in the package of the work's class or superclasses, or in a package listed (with its
+ *       subpackages) in {@code fulgur.serialization.allowed-packages};
  *       else the call fails with reason {@code input_type_refused}. Elements of an erased container
  *       ({@code Echo<List<Point>>}) arrive as maps.
  *   <li><b>Mistakes fail early.</b> An inner, local or anonymous work class that holds its

@@ -34,6 +34,7 @@ final class InstanceWorks {
     private final List<String> datasets;
     private final Batching batching;
     private final String label;
+    private final WorkOptions fallback = WorkOptions.defaults().withParallel(true);
     /** What onRun saw, as state: synced back to the flow. */
     public String seen;
 
@@ -57,7 +58,8 @@ final class InstanceWorks {
               String.valueOf(datasets),
               String.valueOf(batching),
               label,
-              baseLabel());
+              baseLabel(),
+              "fallback parallel " + fallback.parallel());
     }
   }
 
@@ -198,7 +200,70 @@ final class InstanceWorks {
     }
   }
 
+  /** A local class in a static method: the variable it captures travels with it. */
+  static Work<Void> greeter(String greeting) {
+    final class Greeter extends Work<Void> {
+      public String said;
+
+      Greeter() {
+        super(CPU);
+      }
+
+      @Override
+      protected void onRun(Void ignored) {
+        said = greeting + ", node";
+      }
+    }
+    return new Greeter();
+  }
+
+  /** Reads the greeting a {@link #greeter} said. */
+  static String said(Work<Void> greeter) {
+    try {
+      return (String) greeter.getClass().getField("said").get(greeter);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   // ---- mistakes
+
+  /** A supertype field holding a subclass: it would arrive as the supertype. */
+  static class Animal {
+    String name = "animal";
+  }
+
+  static final class Dog extends Animal {
+    String bark = "woof";
+  }
+
+  static final class HoldsDog extends Work<Void> {
+    private final Animal pet = new Dog();
+
+    HoldsDog() {
+      super(CPU);
+    }
+
+    @Override
+    protected void onRun(Void ignored) {
+      pet.name.length();
+    }
+  }
+
+  /** A record in an Object field: it would arrive as a map. */
+  static final class HoldsObject extends Work<Void> {
+    private final Object settings;
+
+    HoldsObject(Object settings) {
+      super(CPU);
+      this.settings = settings;
+    }
+
+    @Override
+    protected void onRun(Void ignored) {
+      settings.hashCode();
+    }
+  }
 
   /** Configuration that refers to itself. */
   static final class Config {
@@ -329,7 +394,7 @@ final class InstanceWorks {
 
     @Override
     protected void onRun(Void ignored) {
-      result = new Object();
+      result = (Runnable) () -> {};
     }
   }
 

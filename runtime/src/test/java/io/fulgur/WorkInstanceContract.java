@@ -9,8 +9,10 @@ import io.fulgur.InstanceWorks.Batching;
 import io.fulgur.InstanceWorks.CyclicConfig;
 import io.fulgur.InstanceWorks.Echo;
 import io.fulgur.InstanceWorks.HoldsActorRef;
+import io.fulgur.InstanceWorks.HoldsDog;
 import io.fulgur.InstanceWorks.HoldsFlow;
 import io.fulgur.InstanceWorks.HoldsLambda;
+import io.fulgur.InstanceWorks.HoldsObject;
 import io.fulgur.InstanceWorks.HoldsRunnable;
 import io.fulgur.InstanceWorks.HoldsThread;
 import io.fulgur.InstanceWorks.HoldsWork;
@@ -90,7 +92,7 @@ abstract class WorkInstanceContract {
     assertThat(trainer.seen)
         .isEqualTo(
             "data|s3://models/resnet|64|[train, val]|Batching[size=8, unit=img]|own-label"
-                + "|base-label");
+                + "|base-label|fallback parallel true");
   }
 
   @Test
@@ -109,6 +111,27 @@ abstract class WorkInstanceContract {
     assertThat(flowList).as("the flow's own list").containsExactly("built");
     assertThat(sharing.sameList).isFalse();
     assertThat(sharing.secondSize).as("the second field's copy").isEqualTo(1);
+  }
+
+  @Test
+  void aLocalClassGetsTheVariablesItCaptured() {
+    Work<Void> greeter = InstanceWorks.greeter("hello");
+    runToEnd(greeter, null);
+    assertThat(InstanceWorks.said(greeter)).isEqualTo("hello, node");
+  }
+
+  @Test
+  void eachAppRunsItsOwnInstanceAlsoOnAReusedWorkActor() {
+    Trainer first = runToEnd(new Trainer("first", 1, List.of(), new Batching(1, "a")), "x");
+    Trainer second = runToEnd(new Trainer("second", 2, List.of("b"), new Batching(2, "b")), "y");
+    assertThat(first.seen).startsWith("x|first|1|[]|");
+    assertThat(second.seen).startsWith("y|second|2|[b]|");
+  }
+
+  @Test
+  void plainValuesInAnObjectFieldTravel() {
+    HoldsObject list = runToEnd(new HoldsObject(List.of("a", 1, true)), null);
+    assertThat(list.hasSucceeded()).as(String.valueOf(list.failure())).isTrue();
   }
 
   @Test
@@ -159,6 +182,17 @@ abstract class WorkInstanceContract {
     Echo<List<Point>> echo = runToEnd(new Echo<>(), List.of(new Point(1, 2)));
     assertThat(echo.inputClass).startsWith("java.util.");
     assertThat(echo.elementClass).isEqualTo(java.util.LinkedHashMap.class.getName());
+  }
+
+  @Test
+  void setsAndArraysAsGenericInputsKeepTheirKind() {
+    java.util.Map<String, Integer> map = new java.util.HashMap<>(java.util.Map.of("k", 1));
+    Echo<java.util.Set<String>> keys = runToEnd(new Echo<>(), map.keySet());
+    assertThat(keys.hasSucceeded()).as(String.valueOf(keys.failure())).isTrue();
+    assertThat(keys.inputClass).isEqualTo(java.util.LinkedHashSet.class.getName());
+    Echo<Point[]> points = runToEnd(new Echo<>(), new Point[] {new Point(1, 2)});
+    assertThat(points.hasSucceeded()).as(String.valueOf(points.failure())).isTrue();
+    assertThat(points.inputClass).isEqualTo(Point[].class.getName());
   }
 
   @Test
@@ -262,12 +296,30 @@ abstract class WorkInstanceContract {
   }
 
   @Test
+  void aValueThatWouldArriveAsAnotherClassFailsTheCallAtPlacement() {
+    HoldsDog dog = new HoldsDog();
+    assertThatThrownBy(() -> runApp(app(new RunOnce<>(dog, null))))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContainingAll(
+            "instance_error", "root.work.pet", InstanceWorks.Dog.class.getName(), "declared");
+    HoldsObject record = new HoldsObject(new Point(1, 2));
+    assertThatThrownBy(() -> runApp(app(new RunOnce<>(record, null))))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContainingAll("root.work.settings", Point.class.getName(), "LinkedHashMap");
+    InstanceWorks.Holder<Point> unbound = new InstanceWorks.Holder<>();
+    unbound.value = new Point(1, 2);
+    assertThatThrownBy(() -> runApp(app(new RunOnce<>(unbound, 1))))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContainingAll("root.work.value", "bind its type variable");
+  }
+
+  @Test
   void aValueThatCannotBeBuiltBackFailsTheCallAtPlacement() {
     HoldsRunnable work = new HoldsRunnable();
     assertThatThrownBy(() -> runApp(app(new RunOnce<>(work, null))))
         .isInstanceOf(AppFailedException.class)
-        .hasMessageContainingAll("root.work.task", "cannot be built back", "Runnable",
-            "mark it transient or make it serialisable");
+        .hasMessageContainingAll(
+            "root.work.task", "cannot be built back", "Runnable", "mark it transient");
     assertThat(work.statusHistory()).noneMatch(c -> c.status() == WorkStatus.RUNNING);
   }
 

@@ -64,7 +64,23 @@ public record Settings(
         atLeastOne(f, "output.max-buffered-lines"),
         budget,
         maxInstanceSize(f, budget),
-        List.copyOf(f.getStringList("serialization.allowed-packages")));
+        allowedPackages(f));
+  }
+
+  /** Each entry names a package with at least two segments: "com" would open half the world. */
+  private static List<String> allowedPackages(Config f) {
+    List<String> packages = List.copyOf(f.getStringList("serialization.allowed-packages"));
+    for (String p : packages) {
+      String name = p.endsWith(".") ? p.substring(0, p.length() - 1) : p;
+      if (name.indexOf('.') < 1 || name.endsWith(".") || name.contains("..")) {
+        throw new IllegalArgumentException(
+            "fulgur.serialization.allowed-packages: '"
+                + p
+                + "' is too broad or not a package name; name your own packages with at least"
+                + " two segments, for example com.acme.model");
+      }
+    }
+    return packages;
   }
 
   /** The instance limit, never above what one message between nodes can carry. */

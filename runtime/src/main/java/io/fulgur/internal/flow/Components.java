@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -73,9 +74,19 @@ final class Components {
     return Work.class.isAssignableFrom(type)
         || Flow.class.isAssignableFrom(type)
         || Map.class.isAssignableFrom(type)
-        || Iterable.class.isAssignableFrom(type)
-        || (type.isArray() && !type.getComponentType().isPrimitive())
-        || type == Object.class;
+        || Collection.class.isAssignableFrom(type)
+        || type.isArray() && mayBeComponent(type.getComponentType())
+        || type == Object.class
+        || type == Iterable.class;
+  }
+
+  /** Whether an array of this element type may hold a work or a flow. */
+  private static boolean mayBeComponent(Class<?> type) {
+    return Work.class.isAssignableFrom(type)
+        || Flow.class.isAssignableFrom(type)
+        || type.isAssignableFrom(Work.class)
+        || type.isAssignableFrom(Flow.class)
+        || type.isArray() && mayBeComponent(type.getComponentType());
   }
 
   /**
@@ -144,10 +155,15 @@ final class Components {
         continue;
       }
       String childPath = name + "." + f.getName();
-      if (value instanceof Object[] || value instanceof Iterable<?> && !(value instanceof List<?>)) {
-        if (full || seenFields[i] == null || seenFields[i].container != value) {
+      if (value instanceof Object[] array && mayBeComponent(array.getClass().getComponentType())
+          || value instanceof Collection<?> && !(value instanceof List<?>)) {
+        // looked at again only when the container or its size changed: a set or an array that is
+        // not a List is walked only to refuse components in it
+        int size = value instanceof Object[] array ? array.length : ((Collection<?>) value).size();
+        Seen before = seenFields[i];
+        if (before == null || before.container != value || before.size != size) {
           refuseComponentsIn(value, childPath);
-          seenFields[i] = new Seen(value, 0, List.of());
+          seenFields[i] = new Seen(value, size, List.of());
         }
       } else if (value instanceof List<?> || value instanceof Map<?, ?>) {
         int size = value instanceof List<?> list ? list.size() : ((Map<?, ?>) value).size();
@@ -214,7 +230,9 @@ final class Components {
     Iterable<?> elements =
         container instanceof Object[] array ? java.util.Arrays.asList(array) : (Iterable<?>) container;
     for (Object element : elements) {
-      if (element instanceof Work<?> || element instanceof Flow) {
+      if (element instanceof Object[] nested) {
+        refuseComponentsIn(nested, path);
+      } else if (element instanceof Work<?> || element instanceof Flow) {
         String kind =
             container instanceof Object[]
                 ? "an array"

@@ -268,13 +268,25 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       newComponents = all ? components.scanAll(root) : components.scan(root);
       return true;
     } catch (Components.MisplacedComponent | InstanceCodec.InstanceException e) {
-      Outcome o = Outcome.failed(e.getMessage(), e);
-      if (inPass) {
-        throw endInPass(o);
-      }
-      beginEnd(o);
-      return false;
+      return scanFailed(Outcome.failed(e.getMessage(), e));
+    } catch (RuntimeException e) {
+      // a user collection's iterator threw while the flow's fields were walked
+      return scanFailed(
+          Outcome.failed(
+              "Walking the flow's fields for works and flows failed: "
+                  + e.getClass().getName()
+                  + ": "
+                  + e.getMessage(),
+              e));
     }
+  }
+
+  private boolean scanFailed(Outcome o) {
+    if (inPass) {
+      throw endInPass(o);
+    }
+    beginEnd(o);
+    return false;
   }
 
   private Behavior<FlowMessage> next() {
@@ -352,9 +364,15 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
     String key = Json.simpleKey(input);
     JsonNode tree = null;
+    String inputClass = null;
     if (key == null) {
       tree = inputTree(entry, input);
       key = Json.text(tree);
+      inputClass = InputTypes.wireClass(entry.work.getClass(), input);
+      if (inputClass != null) {
+        // two classes may share a JSON form: a generic work's call is also keyed by its class
+        key = inputClass + key;
+      }
     }
     WorkEntry.Call call = entry.call(key);
     if (call == null
@@ -364,7 +382,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
               entry,
               key,
               tree != null ? tree : inputTree(entry, input),
-              InputTypes.wireClass(entry.work.getClass(), input));
+              inputClass);
     }
     if (entry.options.parallel()) {
       return;
@@ -510,6 +528,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private void refusePlacement(WorkEntry entry, String message) {
     WorkFailure failure = new WorkFailure("instance_error", null, message, null);
     getContext().getLog().error("Work [{}] cannot be placed: {}", entry.name, message);
+    if (entry.waitingForNode) {
+      entry.waitingForNode = false;
+      timers.cancel(new WarnNoNode(entry.name));
+      timers.cancel(new PlacementTimeout(entry.name));
+    }
     for (WorkEntry.Call call : entry.drainUnsent()) {
       entry.finish(call, WorkStatus.FAILED, "instance_error", failure);
     }

@@ -36,7 +36,7 @@ public final class InputTypes {
   }
 
   private static final List<String> JDK_PACKAGES =
-      List.of("java.util", "java.time", "java.math", "java.net");
+      List.of("java.util", "java.time", "java.math", "java.net", "java.nio.file");
 
   private InputTypes() {}
 
@@ -57,6 +57,20 @@ public final class InputTypes {
         || input instanceof JsonNode
         || !OPEN.get(workClass)) {
       return null;
+    }
+    // JDK implementation classes (HashMap$KeySet, UnixPath) cannot be built by name: send the
+    // type they are used as
+    if (input instanceof java.util.SortedSet<?>) {
+      return java.util.TreeSet.class.getName();
+    } else if (input instanceof java.util.Set<?>) {
+      return java.util.LinkedHashSet.class.getName();
+    } else if (input instanceof java.nio.file.Path) {
+      return java.nio.file.Path.class.getName();
+    } else if (input instanceof Collection<?>) {
+      Class<?> c = input.getClass();
+      return c.getPackageName().equals("java.util") && c.getName().indexOf('$') < 0
+          ? c.getName()
+          : null;
     }
     return input.getClass().getName();
   }
@@ -100,8 +114,12 @@ public final class InputTypes {
       if (byName != PolymorphicTypeValidator.Validity.DENIED) {
         Class<?> cls = load(className, workClass);
         JavaType type = Json.MAPPER.constructType(cls);
+        Class<?> element = cls;
+        while (element.isArray()) {
+          element = element.getComponentType();
+        }
         if (byName == PolymorphicTypeValidator.Validity.ALLOWED
-            || validator.validateSubType(config, base, type)
+            || validator.validateSubType(config, base, Json.MAPPER.constructType(element))
                 == PolymorphicTypeValidator.Validity.ALLOWED) {
           return type;
         }
@@ -117,7 +135,7 @@ public final class InputTypes {
             + className
             + " may not be built from the wire for the generic work class "
             + workClass.getName()
-            + ": only JDK value and collection types, classes in the packages of the work's class,"
+            + ": only JDK value and collection types, classes in the package of the work's class,"
             + " and those listed in fulgur.serialization.allowed-packages (now "
             + allowedPackages
             + ") are; add its package there if it is yours",
@@ -136,18 +154,15 @@ public final class InputTypes {
                   }
                 });
     for (Class<?> c = workClass; c != null && c != Work.class; c = c.getSuperclass()) {
+      // the work's own package, not its subpackages: a work in package "app" must not open "app.*"
       String pkg = c.getPackageName();
-      if (pkg.isEmpty()) {
-        builder.allowIfSubType(
-            new BasicPolymorphicTypeValidator.TypeMatcher() {
-              @Override
-              public boolean match(MapperConfig<?> config, Class<?> cls) {
-                return cls.getPackageName().isEmpty();
-              }
-            });
-      } else {
-        builder.allowIfSubType(pkg + ".");
-      }
+      builder.allowIfSubType(
+          new BasicPolymorphicTypeValidator.TypeMatcher() {
+            @Override
+            public boolean match(MapperConfig<?> config, Class<?> cls) {
+              return cls.getPackageName().equals(pkg);
+            }
+          });
     }
     for (String pkg : allowedPackages) {
       if (!pkg.isBlank()) {
@@ -181,7 +196,8 @@ public final class InputTypes {
         || c == java.util.Optional.class
         || c == java.util.Locale.class
         || c == java.util.Currency.class
-        || c == java.net.URI.class;
+        || c == java.net.URI.class
+        || c == java.nio.file.Path.class;
   }
 
   private static Class<?> load(String className, Class<?> workClass)

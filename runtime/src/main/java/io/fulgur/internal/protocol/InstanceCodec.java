@@ -34,17 +34,8 @@ public final class InstanceCodec {
 
   private static final String FIX = "mark it transient or make it serialisable";
 
-  /**
-   * Per work class, the fields whose non-null value was already built back on the flow's side
-   * (see {@link #snapshot}): the check costs a read of each field once per class, not per work.
-   */
-  private static final ClassValue<boolean[]> BUILT_BACK =
-      new ClassValue<>() {
-        @Override
-        protected boolean[] computeValue(Class<?> type) {
-          return new boolean[WorkFields.of(type).instance().size()];
-        }
-      };
+  /** The most path segments a message names (a deep graph's path would be kilobytes). */
+  private static final int MAX_PATH_SEGMENTS = 12;
 
   private InstanceCodec() {}
 
@@ -55,8 +46,8 @@ public final class InstanceCodec {
 
   /**
    * The mistakes that can be seen when a work joins its app, before any call: a class that holds
-   * its enclosing instance, a field declared to hold a work, a flow, an actor ref or a thread, and
-   * a field whose value is one (or a lambda).
+   * its enclosing instance, and a field whose value is a work, a flow, an actor ref, a thread or a
+   * lambda (values set later are checked at placement).
    *
    * @throws InstanceException naming the first mistake
    */
@@ -86,8 +77,9 @@ public final class InstanceCodec {
   }
 
   /**
-   * The instance as JSON, checked to fit in {@code maxBytes} and, once per class and field, to
-   * build back into the field's type.
+   * The instance as JSON, checked to fit in {@code maxBytes} and, once per field and value class,
+   * to build back into an object of the value's class (a {@code Dog} in an {@code Animal} field
+   * would arrive as an {@code Animal}; a record in an {@code Object} field as a map).
    *
    * @throws InstanceException naming the field that cannot travel, or the largest field of an
    *     instance that is too large
@@ -95,7 +87,6 @@ public final class InstanceCodec {
   public static ObjectNode snapshot(Work<?> work, String name, int maxBytes) {
     List<WorkField> fields = WorkFields.of(work.getClass()).instance();
     ObjectNode tree = InstanceMapper.MAPPER.createObjectNode();
-    boolean[] builtBack = BUILT_BACK.get(work.getClass());
     long total = 0;
     long largest = -1;
     WorkField largestField = null;
@@ -103,9 +94,9 @@ public final class InstanceCodec {
       WorkField f = fields.get(i);
       Object value = f.get(work);
       JsonNode node = write(work, name, f, value);
-      if (value != null && !builtBack[i]) {
-        read(work, name, f, node);
-        builtBack[i] = true;
+      if (value != null && !f.builtBack().contains(value.getClass())) {
+        checkBuildsBack(work, name, f, value, node);
+        f.builtBack().add(value.getClass());
       }
       long size = WireSize.of(node);
       total += size;
@@ -121,7 +112,8 @@ public final class InstanceCodec {
               Locale.ROOT,
               "%s: the instance takes at least %,d bytes, more than fulgur.work.max-instance-size"
                   + " (%,d bytes); its largest field is %s.%s (%,d bytes). Keep large data out of"
-                  + " the work (a path or URL it reads on its node) or raise the setting",
+                  + " the work (a path or URL it reads on its node), or raise the setting (it is"
+                  + " capped at pekko.remote.artery.advanced.maximum-frame-size less 4 KiB)",
               prefix(work, name),
               total,
               maxBytes,
@@ -160,6 +152,65 @@ public final class InstanceCodec {
     }
   }
 
+  /** The value built back must be of the class that was sent, give or take a collection class. */
+  private static void checkBuildsBack(
+      Work<?> work, String name, WorkField f, Object value, JsonNode node) {
+    Class<?> sent = value.getClass();
+    Class<?> declared = f.type().getRawClass();
+    Object rebuilt;
+    try {
+      rebuilt = read(work, name, f, node);
+    } catch (InstanceException e) {
+      if (declared.isPrimitive() || declared == sent || value instanceof Number) {
+        throw e;
+      }
+      // a subclass's fields do not fit its declared supertype: say that, not which field failed
+      throw wrongClass(work, name, f, sent, "it cannot be built back on the node");
+    }
+    Class<?> arrived = rebuilt == null ? null : rebuilt.getClass();
+    if (sent == arrived
+        || rebuilt instanceof java.util.List<?> && value instanceof java.util.List<?>
+        || rebuilt instanceof java.util.Set<?> && value instanceof java.util.Set<?>
+        || rebuilt instanceof java.util.Map<?, ?> && value instanceof java.util.Map<?, ?>
+        || rebuilt instanceof Number && value instanceof Number) {
+      return;
+    }
+    throw wrongClass(
+        work,
+        name,
+        f,
+        sent,
+        "it would arrive on the node as " + (arrived == null ? "null" : "a " + arrived.getName()));
+  }
+
+  private static InstanceException wrongClass(
+      Work<?> work, String name, WorkField f, Class<?> sent, String consequence) {
+    return new InstanceException(
+        prefix(work, name)
+            + ": field "
+            + name
+            + "."
+            + f.field().getName()
+            + " holds a "
+            + sent.getName()
+            + " but is declared "
+            + f.type().toCanonical()
+            + ", so "
+            + consequence
+            + "; declare the field with the value's class (or bind its type variable in a subclass:"
+            + " class PointHolder extends Holder<Point>), or mark it transient",
+        null);
+  }
+
+  /**
+   * One value as JSON, as the instance copies it; for state snapshots.
+   *
+   * @throws InstanceException naming the field when it cannot be serialised
+   */
+  static JsonNode tree(Work<?> work, String name, WorkField f, Object value) {
+    return write(work, name, f, value);
+  }
+
   private static JsonNode write(Work<?> work, String name, WorkField f, Object value) {
     // the usual configuration values without Jackson's serializer machinery
     if (value == null) {
@@ -179,18 +230,29 @@ public final class InstanceCodec {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw refused(work, name, f, cause, "cannot be serialised");
     } catch (StackOverflowError e) {
-      throw new InstanceException(
-          prefix(work, name) + ": field " + name + "." + f.field().getName()
-              + " nests too deeply to be copied (a collection that contains itself?); " + FIX,
-          null);
+      throw tooDeep(work, name, f);
+    } catch (RuntimeException | LinkageError e) {
+      // a user serializer or @JsonValue method threw: the flow's actor must not
+      throw refused(work, name, f, e, "cannot be serialised");
     }
+  }
+
+  private static InstanceException tooDeep(Work<?> work, String name, WorkField f) {
+    return new InstanceException(
+        prefix(work, name) + ": field " + name + "." + f.field().getName()
+            + " nests too deeply to be copied (a collection that contains itself?); " + FIX,
+        null);
   }
 
   private static Object read(Work<?> work, String name, WorkField f, JsonNode node) {
     try {
       return f.reader().readValue(node);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // user constructors run here (a @JsonCreator, a no-argument constructor): on the flow's
+      // side too, for the check at placement, so nothing they throw may escape
       throw refused(work, name, f, e, "cannot be built back as " + f.type().toCanonical());
+    } catch (StackOverflowError e) {
+      throw tooDeep(work, name, f);
     }
   }
 
@@ -199,14 +261,22 @@ public final class InstanceCodec {
     StringBuilder path = new StringBuilder(name).append('.').append(f.field().getName());
     String reason = cause.getMessage();
     if (cause instanceof JsonMappingException m) {
-      for (JsonMappingException.Reference ref : m.getPath()) {
+      List<JsonMappingException.Reference> refs = m.getPath();
+      for (int i = 0; i < refs.size() && i < MAX_PATH_SEGMENTS; i++) {
+        JsonMappingException.Reference ref = refs.get(i);
         if (ref.getFieldName() != null) {
           path.append('.').append(ref.getFieldName());
         } else if (ref.getIndex() >= 0) {
           path.append('.').append(ref.getIndex());
         }
       }
+      if (refs.size() > MAX_PATH_SEGMENTS) {
+        path.append("... (").append(refs.size()).append(" levels deep)");
+      }
       reason = m.getOriginalMessage();
+      if (reason != null && reason.startsWith("Infinite recursion")) {
+        reason = "nests too deeply to be copied";
+      }
     }
     if (cause instanceof InstanceMapper.Refused) {
       return new InstanceException(

@@ -24,8 +24,12 @@ import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fulgur.CloudCompute;
 import io.fulgur.Flow;
 import io.fulgur.Work;
+import io.fulgur.WorkOptions;
 import java.io.IOException;
 import java.util.IdentityHashMap;
 
@@ -65,7 +69,19 @@ final class InstanceMapper {
           .addModule(new JavaTimeModule())
           .addModule(new ParameterNamesModule())
           .addModule(new SimpleModule("fulgur-instance").setSerializerModifier(new Guards()))
+          .addMixIn(WorkOptions.class, WorkOptionsCreator.class)
           .build();
+
+  /** Builds {@link WorkOptions} (which a work may keep in a field) through its one constructor. */
+  abstract static class WorkOptionsCreator {
+    @JsonCreator
+    WorkOptionsCreator(
+        @JsonProperty("compute") CloudCompute compute,
+        @JsonProperty("parallel") boolean parallel,
+        @JsonProperty("cacheCalls") boolean cacheCalls,
+        @JsonProperty("raiseException") boolean raiseException,
+        @JsonProperty("maxRetries") int maxRetries) {}
+  }
 
   static {
     MAPPER

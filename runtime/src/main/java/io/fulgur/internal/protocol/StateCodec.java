@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * A work's state: its public, non-static, non-final, non-transient fields ({@link WorkFields}), as
- * a JSON object. Reads and writes fields directly: no user getter or setter runs. A field whose
- * type is a type variable reads as the class the work's concrete class bound it to.
+ * a JSON object, written and read as the instance is ({@link InstanceMapper}: fields, never
+ * getters or setters). A field whose type is a type variable reads as the class the work's
+ * concrete class bound it to.
  */
 public final class StateCodec {
 
@@ -33,20 +34,12 @@ public final class StateCodec {
    * @throws java.util.ConcurrentModificationException if a collection changed while it was read
    */
   public static ObjectNode snapshot(Work<?> work) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = InstanceMapper.MAPPER.createObjectNode();
     for (WorkField sf : WorkFields.of(work.getClass()).state()) {
-      Object value = sf.get(work);
       try {
-        node.set(sf.field().getName(), Json.tree(value));
-      } catch (Json.NotSerializableException e) {
-        throw new Json.NotSerializableException(
-            "state field '"
-                + sf.field().getName()
-                + "' of type "
-                + sf.type().toCanonical()
-                + " is not JSON-serialisable: "
-                + e.getMessage(),
-            e);
+        node.set(sf.field().getName(), InstanceCodec.tree(work, work.name(), sf, sf.get(work)));
+      } catch (InstanceCodec.InstanceException e) {
+        throw new Json.NotSerializableException(e.getMessage(), e);
       }
     }
     return node;
@@ -57,7 +50,7 @@ public final class StateCodec {
    * compares its first state sync with.
    */
   public static ObjectNode ofInstance(Class<?> workClass, JsonNode instance) {
-    ObjectNode node = Json.MAPPER.createObjectNode();
+    ObjectNode node = InstanceMapper.MAPPER.createObjectNode();
     if (instance != null && instance.isObject()) {
       for (WorkField sf : WorkFields.of(workClass).state()) {
         JsonNode value = instance.get(sf.key());
@@ -81,7 +74,7 @@ public final class StateCodec {
         continue;
       }
       try {
-        sf.field().set(work, sf.stateReader().readValue(value));
+        sf.field().set(work, sf.reader().readValue(value));
       } catch (IllegalAccessException | IOException e) {
         throw new IllegalStateException(
             "state field '" + sf.field().getName() + "' could not be set: " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fields of a work class that travel, found once per class: every non-static, non-transient
@@ -22,12 +23,12 @@ import java.util.Set;
 public final class WorkFields {
 
   /**
-   * One field. {@code reader} builds its value from the instance's JSON, {@code stateReader} (state
-   * fields only) from the state's. {@code key} is its name, or, for a superclass field shadowed by a subclass field of
+   * One field. {@code reader} builds its value from JSON; {@code builtBack} holds the value classes
+   * already seen to build back into themselves ({@link InstanceCodec#snapshot}). {@code key} is its name, or, for a superclass field shadowed by a subclass field of
    * the same name, its declaring class's name and its name ({@code com.acme.Base.limit}).
    */
   public record WorkField(
-      Field field, String key, JavaType type, ObjectReader reader, ObjectReader stateReader) {
+      Field field, String key, JavaType type, ObjectReader reader, Set<Class<?>> builtBack) {
     /** Reads the field of {@code work}. */
     public Object get(Object work) {
       try {
@@ -109,7 +110,7 @@ public final class WorkFields {
                 key,
                 fieldType,
                 InstanceMapper.MAPPER.readerFor(fieldType),
-                isState ? Json.MAPPER.readerFor(fieldType) : null);
+                ConcurrentHashMap.newKeySet());
         instance.add(wf);
         if (isState) {
           state.add(wf);

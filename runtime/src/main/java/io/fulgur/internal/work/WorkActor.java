@@ -350,6 +350,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     boolean ran = false;
     boolean deathSeen = false;
     Work<?> instance = work;
+    JavaType type = inputType;
     try {
       // a forced stop can come from here on: everything after is inside the catches
       thread.enter();
@@ -362,7 +363,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (instance == null) {
           instance = instantiate();
         }
-        JavaType type = inputType;
         if (inputClass != null) {
           try {
             type = InputTypes.resolve(inputClass, workClass, settings.allowedPackages());
@@ -402,7 +402,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                 null);
       } catch (InputError e) {
         failure =
-            failure("input_error", e.getCause(), "input does not fit " + inputType.toCanonical());
+            failure("input_error", e.getCause(), "input does not fit " + type.toCanonical());
       } catch (WorkStoppedError e) {
         stopped = true;
       } catch (Throwable t) {
