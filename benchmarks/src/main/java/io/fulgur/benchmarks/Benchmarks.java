@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,6 +45,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code
  * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code fanoutproc} {@code pass} {@code
  * memory} {@code startup}.
+ *
+ * <p>The fan-out scenarios also run, side by side with the no-op works, fan-outs whose works
+ * carry three public state fields and three private constructor-given fields, and show what the
+ * private ones cost against the public ones ({@code fanout fanoutproc}: only those rows).
  */
 public final class Benchmarks {
   private final boolean quick;
@@ -470,17 +475,97 @@ public final class Benchmarks {
 
   // ---- fan-out
 
+  /**
+   * A no-op work with three public state fields, which the flow sets before the work is placed
+   * (the runtime copies them to the work's node, and back before each call's Done).
+   */
+  static final class PublicFields extends Work<Integer> {
+    /** Runs whose onRun saw the fields set, in this JVM. */
+    static final LongAdder CONFIGURED_RUNS = new LongAdder();
+
+    public String label;
+    public int size;
+    public long seed;
+
+    PublicFields(WorkOptions options) {
+      super(options);
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      readFields(label, size, seed, CONFIGURED_RUNS);
+    }
+  }
+
+  /**
+   * A no-op work with three private final configuration fields given to its constructor; whether
+   * they reach the work's node depends on the runtime (not copied: onRun sees null and 0).
+   */
+  static final class PrivateFields extends Work<Integer> {
+    /** Runs whose onRun saw the fields set, in this JVM. */
+    static final LongAdder CONFIGURED_RUNS = new LongAdder();
+
+    private final String label;
+    private final int size;
+    private final long seed;
+
+    PrivateFields(WorkOptions options, String label, int size, long seed) {
+      super(options);
+      this.label = label;
+      this.size = size;
+      this.seed = seed;
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      readFields(label, size, seed, CONFIGURED_RUNS);
+    }
+  }
+
+  /** Reads a work's three fields and counts the run if they were set; null and 0 are fine. */
+  private static void readFields(String label, int size, long seed, LongAdder configuredRuns) {
+    if (label != null || size != 0 || seed != 0) {
+      configuredRuns.increment();
+    }
+  }
+
+  /** What the works of a fan-out carry: no fields, three public state fields, or three private. */
+  enum Fields {
+    NONE,
+    PUBLIC,
+    PRIVATE;
+
+    /** The fan-out's {@code i}-th work (the same field values for public and private). */
+    Work<Integer> work(int i) {
+      WorkOptions options =
+          WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true);
+      String label = "shard-" + i;
+      long seed = 0x9E3779B97F4A7C15L * (i + 1);
+      return switch (this) {
+        case NONE -> new Noop(options);
+        case PUBLIC -> {
+          PublicFields w = new PublicFields(options);
+          w.label = label;
+          w.size = i + 1;
+          w.seed = seed;
+          yield w;
+        }
+        case PRIVATE -> new PrivateFields(options, label, i + 1, seed);
+      };
+    }
+  }
+
   /** Starts N parallel no-op works once both hosts are in view, and waits for all. */
   static final class FanOutFlow extends Flow {
-    final List<Noop> works = new ArrayList<>();
+    final List<Work<Integer>> works = new ArrayList<>();
     final Noop warm1 = parallelNoop();
     final Noop warm2 = parallelNoop();
     long startedAt;
     long doneAt;
 
-    FanOutFlow(int n) {
+    FanOutFlow(int n, Fields fields) {
       for (int i = 0; i < n; i++) {
-        works.add(parallelNoop());
+        works.add(fields.work(i));
       }
     }
 
@@ -499,7 +584,7 @@ public final class Benchmarks {
         startedAt = System.nanoTime();
       }
       int done = 0;
-      for (Noop w : works) {
+      for (Work<Integer> w : works) {
         w.run(1);
         if (w.hasSucceeded()) {
           done++;
@@ -516,9 +601,15 @@ public final class Benchmarks {
     int n = quick ? 200 : 10_000;
     log("fan-out of " + n + " parallel works over two nodes");
     double[][] f;
+    PublicFields.CONFIGURED_RUNS.reset();
+    PrivateFields.CONFIGURED_RUNS.reset();
     try (LocalCluster cluster = LocalCluster.start("cpu", "cpu")) {
-      f = measure(1, () -> new double[] {fulgurFanOut(cluster.appConfig(), n)});
+      f = measure(3, () -> fulgurFanOutSideBySide(cluster.appConfig(), n));
     }
+    int runs = (warmups + iterations) * n;
+    log("onRun saw its fields set in " + PublicFields.CONFIGURED_RUNS.sum() + " of " + runs
+        + " public-field runs and " + PrivateFields.CONFIGURED_RUNS.sum() + " of " + runs
+        + " private-field runs");
     List<ActorSystem<Void>> echoSystems = new ArrayList<>();
     List<String> echoPaths = new ArrayList<>();
     double[][] p;
@@ -556,13 +647,52 @@ public final class Benchmarks {
     }
     rows.add(new Row("fan-out " + n + " parallel works, two nodes: works/s", "1/s", true,
         f[0], p[0], h[0]));
+    addFieldRows("fan-out " + n + ", two nodes", f);
   }
 
   /** Runs a {@link FanOutFlow} of {@code n} works with {@code config}; works/s. */
-  private static double fulgurFanOut(Config config, int n) {
-    FanOutFlow flow = new FanOutFlow(n);
+  private static double fulgurFanOut(Config config, int n, Fields fields) {
+    FanOutFlow flow = new FanOutFlow(n, fields);
     new App(flow, config).run();
     return n / ((flow.doneAt - flow.startedAt) / 1e9);
+  }
+
+  private int fanOutRound;
+
+  /**
+   * One fan-out of each {@link Fields} kind, side by side, each after a full GC (measure() runs
+   * the first): works/s, indexed by kind. Public and private swap places every other round, so
+   * that neither always runs right after the other.
+   */
+  private double[] fulgurFanOutSideBySide(Config config, int n) throws IOException {
+    Fields[] order = fanOutRound++ % 2 == 0
+        ? new Fields[] {Fields.NONE, Fields.PUBLIC, Fields.PRIVATE}
+        : new Fields[] {Fields.NONE, Fields.PRIVATE, Fields.PUBLIC};
+    double[] worksPerSecond = new double[order.length];
+    for (int i = 0; i < order.length; i++) {
+      if (i > 0) {
+        gc();
+      }
+      worksPerSecond[order[i].ordinal()] = fulgurFanOut(config, n, order[i]);
+    }
+    return worksPerSecond;
+  }
+
+  /**
+   * The rows of the fan-outs whose works carry fields ({@code f}: works/s by {@link Fields}
+   * kind), and the cost of private fields against public ones, per round: public works/s over
+   * private works/s (1.10x: private costs 10% more).
+   */
+  private void addFieldRows(String name, double[][] f) {
+    double[] publicWps = f[Fields.PUBLIC.ordinal()];
+    double[] privateWps = f[Fields.PRIVATE.ordinal()];
+    double[] cost = new double[privateWps.length];
+    for (int i = 0; i < cost.length; i++) {
+      cost[i] = publicWps[i] / privateWps[i];
+    }
+    rows.add(new Row(name + ", 3 public fields: works/s", "1/s", true, publicWps, null, null));
+    rows.add(new Row(name + ", 3 private fields: works/s", "1/s", true, privateWps, null, null));
+    rows.add(new Row(name + ": private/public fields cost", "x", false, cost, null, null));
   }
 
   /**
@@ -597,7 +727,7 @@ public final class Benchmarks {
     try (WorkerProcess worker = WorkerProcess.start()) {
       this.worker = worker;
       Config joining = worker.joining();
-      double[][] f = measure(1, () -> new double[] {fulgurFanOut(joining, n)});
+      double[][] f = measure(3, () -> fulgurFanOutSideBySide(joining, n));
       double[][] p =
           measure(1, () -> new double[] {pekkoPipelined(joining, List.of(worker.echoPath()), n)});
       double[][] h = measureFromLocalMember(worker, 1,
@@ -605,6 +735,7 @@ public final class Benchmarks {
               1024)});
       rows.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
           true, f[0], p[0], h[0]));
+      addFieldRows("fan-out " + n + ", two JVM processes", f);
     } finally {
       this.worker = null;
     }

@@ -2,6 +2,7 @@ package io.fulgur.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,7 +18,14 @@ class BenchmarksSmokeTest {
     Benchmarks benchmarks = Benchmarks.quick();
     benchmarks.runAll();
     benchmarks.print();
-    assertThat(benchmarks.rows()).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(benchmarks.rows()).hasSizeGreaterThanOrEqualTo(22);
+    for (String topology : List.of(", two nodes", ", two JVM processes")) {
+      for (String row : List.of(", 3 public fields: works/s", ", 3 private fields: works/s",
+          ": private/public fields cost")) {
+        assertThat(benchmarks.rows()).as("a fan-out row ending" + topology + row)
+            .anyMatch(r -> r.scenario().endsWith(topology + row) && r.fulgur() != null);
+      }
+    }
     for (Benchmarks.Row row : benchmarks.rows()) {
       for (double[] values : new double[][] {row.fulgur(), row.pekko(), row.hazelcast()}) {
         if (values != null) {
