@@ -68,10 +68,15 @@ public final class Benchmarks {
   record Row(String scenario, String unit, boolean higherIsBetter, double[] fulgur, double[] pekko,
       double[] hazelcast) {}
 
-  /** Runs every scenario and prints the table. */
+  /**
+   * Runs the scenarios named in {@code args} (every one if none is) and prints the table. {@code
+   * quick} among them, or the system property {@code bench.quick=true}, makes it a smoke run; the
+   * property lets a check run a command as written, arguments and all, in a smoke run.
+   */
   public static void main(String[] args) throws Exception {
     List<String> list = new ArrayList<>(Arrays.asList(args));
-    Benchmarks b = new Benchmarks(list.remove("quick"));
+    boolean quick = list.remove("quick") | Boolean.getBoolean("bench.quick");
+    Benchmarks b = new Benchmarks(quick);
     if (list.isEmpty()) {
       b.runAll();
     } else {
