@@ -2,12 +2,7 @@ package io.fulgur.internal.protocol;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.fulgur.Work;
 import io.fulgur.internal.protocol.WorkFields.WorkField;
 import java.io.IOException;
@@ -212,17 +207,9 @@ public final class InstanceCodec {
   }
 
   private static JsonNode write(Work<?> work, String name, WorkField f, Object value) {
-    // the usual configuration values without Jackson's serializer machinery
-    if (value == null) {
-      return NullNode.getInstance();
-    } else if (value instanceof String s) {
-      return TextNode.valueOf(s);
-    } else if (value instanceof Integer n) {
-      return IntNode.valueOf(n);
-    } else if (value instanceof Long n) {
-      return LongNode.valueOf(n);
-    } else if (value instanceof Boolean b) {
-      return BooleanNode.valueOf(b);
+    JsonNode simple = Json.simpleTree(value);
+    if (simple != null) {
+      return simple;
     }
     try {
       return InstanceMapper.MAPPER.valueToTree(value);

@@ -51,7 +51,24 @@ public final class Json {
    * @throws NotSerializableException if Jackson cannot serialise it
    */
   public static JsonNode tree(Object value) {
-    // the usual inputs without Jackson's serializer machinery (same trees as valueToTree)
+    JsonNode simple = simpleTree(value);
+    if (simple != null) {
+      return simple;
+    }
+    try {
+      return MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new NotSerializableException(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * The tree of null, a string, an integer, a long or a boolean without Jackson's serializer
+   * machinery (the same tree as {@code valueToTree}), or null for any other value: most inputs
+   * and configuration values are these.
+   */
+  static JsonNode simpleTree(Object value) {
     if (value == null) {
       return NullNode.getInstance();
     } else if (value instanceof Integer i) {
@@ -63,12 +80,7 @@ public final class Json {
     } else if (value instanceof Boolean b) {
       return BooleanNode.valueOf(b);
     }
-    try {
-      return MAPPER.valueToTree(value);
-    } catch (IllegalArgumentException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new NotSerializableException(cause.getMessage(), cause);
-    }
+    return null;
   }
 
   /** The canonical text of a tree (the call key of an input). */
