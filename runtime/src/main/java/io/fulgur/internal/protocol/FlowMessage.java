@@ -1,28 +1,17 @@
 package io.fulgur.internal.protocol;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulgur.WorkFailure;
 import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
-/** What the flow actor receives: events from hosts and works, and its own internal messages. */
-public sealed interface FlowMessage extends CborSerializable {
+/**
+ * What the flow actor receives: events from hosts and works ({@link Batch}, {@link Event}: they
+ * cross nodes, {@link WireSerializer}), and its own internal messages, which have no serializer.
+ */
+public sealed interface FlowMessage {
 
-  /**
-   * An event of a work, as hosts batch them to the flow ({@link Batch}): typed by name on the wire
-   * so that a batch can hold any of them.
-   */
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "e")
-  @JsonSubTypes({
-    @JsonSubTypes.Type(value = PlacementFailed.class, name = "placement-failed"),
-    @JsonSubTypes.Type(value = Started.class, name = "started"),
-    @JsonSubTypes.Type(value = StateChanged.class, name = "state"),
-    @JsonSubTypes.Type(value = Done.class, name = "done"),
-    @JsonSubTypes.Type(value = Failed.class, name = "failed"),
-    @JsonSubTypes.Type(value = Stopped.class, name = "stopped"),
-    @JsonSubTypes.Type(value = Released.class, name = "released")
-  })
+  /** An event of a work, as hosts batch them to the flow ({@link Batch}). */
   sealed interface Event extends FlowMessage {
     /** The work the event is about. */
     String work();
@@ -48,7 +37,13 @@ public sealed interface FlowMessage extends CborSerializable {
   record Done(String work, long callId, JsonNode state) implements Event {}
 
   /** The call failed; {@code state} is the work's state when it failed, if it could be read. */
-  record Failed(String work, long callId, WorkFailure failure, JsonNode state) implements Event {}
+  record Failed(String work, long callId, WorkFailure failure, JsonNode state) implements Event {
+    /** A failure always says why: the wire has no form for a failure without one. */
+    public Failed {
+      java.util.Objects.requireNonNull(failure, "a Failed event needs its failure");
+      java.util.Objects.requireNonNull(failure.reason(), "a failure needs its reason");
+    }
+  }
 
   /** The call was stopped (it was running and ended, or it was queued and dropped). */
   record Stopped(String work, long callId, String reason) implements Event {}
@@ -57,5 +52,5 @@ public sealed interface FlowMessage extends CborSerializable {
   record Released(String work) implements Event {}
 
   /** The flow actor's own messages (timers, adapters). */
-  non-sealed interface Internal extends FlowMessage {}
+  non-sealed interface Internal extends FlowMessage, NoSerializationVerificationNeeded {}
 }

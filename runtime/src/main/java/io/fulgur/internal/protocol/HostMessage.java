@@ -1,13 +1,16 @@
 package io.fulgur.internal.protocol;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What a node's host actor receives. */
-public sealed interface HostMessage extends CborSerializable {
+/**
+ * What a node's host actor receives. Only {@link Batch} crosses nodes ({@link WireSerializer});
+ * the rest is sent on the host's own node and has no serializer, so none can arrive from the
+ * network.
+ */
+public sealed interface HostMessage {
 
   /**
    * The most commands (or events) in one batch; a batch is also cut before its inputs and states
@@ -15,14 +18,8 @@ public sealed interface HostMessage extends CborSerializable {
    */
   int MAX_BATCH = 500;
 
-  /** One command of a {@link Batch}: typed by name on the wire. */
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "c")
-  @JsonSubTypes({
-    @JsonSubTypes.Type(value = Place.class, name = "place"),
-    @JsonSubTypes.Type(value = RunWork.class, name = "run"),
-    @JsonSubTypes.Type(value = StopWork.class, name = "stop")
-  })
-  sealed interface Command extends CborSerializable {}
+  /** One command of a {@link Batch}. */
+  sealed interface Command {}
 
   /**
    * The flow's commands for this host, in the order the flow gave them: one message for all the
@@ -61,20 +58,23 @@ public sealed interface HostMessage extends CborSerializable {
   record StopWork(String work, String reason, boolean release) implements Command {}
 
   /** A work of app {@code appId} on this node reports an event; the host batches it to the flow. */
-  record Emit(String appId, FlowMessage.Event event) implements HostMessage {}
+  record Emit(String appId, FlowMessage.Event event)
+      implements HostMessage, NoSerializationVerificationNeeded {}
 
   /**
    * A work actor of app {@code appId} on this node stopped without being released (its host
    * forgets it, so a later run of the work is refused rather than lost). Sent on this node only.
    */
-  record WorkStopped(String appId, String work, ActorRef<WorkMessage> ref) implements HostMessage {}
+  record WorkStopped(String appId, String work, ActorRef<WorkMessage> ref)
+      implements HostMessage, NoSerializationVerificationNeeded {}
 
   /**
    * A work actor released its work of app {@code appId} and is idle: the host may give it a work
    * placed later.
    */
-  record WorkIdle(String appId, ActorRef<WorkMessage> ref) implements HostMessage {}
+  record WorkIdle(String appId, ActorRef<WorkMessage> ref)
+      implements HostMessage, NoSerializationVerificationNeeded {}
 
   /** The host actor's own messages. */
-  non-sealed interface Internal extends HostMessage {}
+  non-sealed interface Internal extends HostMessage, NoSerializationVerificationNeeded {}
 }

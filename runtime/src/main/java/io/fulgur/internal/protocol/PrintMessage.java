@@ -3,8 +3,8 @@ package io.fulgur.internal.protocol;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What the output printer on the flow's node receives. */
-public sealed interface PrintMessage extends CborSerializable {
+/** What the output printer on the flow's node receives: from works on any node. */
+public sealed interface PrintMessage {
 
   /** One line a work printed; {@code err} for {@code System.err}. */
   record Line(boolean err, String text) {}

@@ -1,21 +1,12 @@
 package io.fulgur.internal.protocol;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.fulgur.WorkFailure;
-import java.io.IOException;
 import java.io.NotSerializableException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -26,51 +17,41 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
  * Fulgur's compact serializer for the messages that cross nodes on every call: the flow's command
- * batches to hosts, the works' events to the flow, output lines and their acknowledgements. Fields
- * are written in a fixed order with varint numbers and length-prefixed UTF-8 strings; user inputs
- * and states ({@link JsonNode}) stay Jackson (CBOR), with short forms for null, numbers, booleans
- * and strings. Bound in reference.conf; every other Fulgur message stays on Pekko's Jackson CBOR
- * serializer.
+ * batches to hosts, the works' events to the flow, output lines and their acknowledgements. Bound
+ * in reference.conf; no other Fulgur message has a serializer.
  *
- * <p>Measured against Pekko's Jackson CBOR serializer for the same messages (serialise plus
- * deserialise, best of 15 rounds): a batch of one run 170 to 113 bytes and 7.9 to 1.0 us; a Done
- * 39 to 12 bytes and 2.9 to 0.9 us; a batch of 100 runs 4,322 to 1,889 bytes and 34.7 to 5.1 us;
- * 100 Done events 4,301 to 1,791 bytes and 31.5 to 6.3 us.
+ * <p>The format: a version byte ({@link #VERSION}), then the message's fields in a fixed order,
+ * with varint numbers, length-prefixed UTF-8 strings and explicit codes for every command and
+ * event kind ({@link WireTags}); user inputs and states ({@link JsonNode}) are short forms for
+ * null, integers, text and booleans, and CBOR for the rest. Reading checks every length against
+ * the bytes that remain, refuses unknown codes, another version and trailing bytes, and validates
+ * the message before any actor sees it ({@link WireReader}). The golden files under {@code
+ * src/test/resources/wire/} pin the bytes of every message kind.
  */
 public final class WireSerializer extends SerializerWithStringManifest {
 
   /** This serializer's id in Pekko's serialization (ids 0-40 are Pekko's own). */
   public static final int IDENTIFIER = 0x46554c47; // "FULG"
 
-  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+  /** The wire format's version: the first byte of every message. */
+  public static final int VERSION = 1;
 
-  private static final String HOST_BATCH = "B";
-  private static final String EVENT_BATCH = "F";
-  private static final String PRINT = "P";
-  private static final String PRINTED = "O";
-  private static final String PLACEMENT_FAILED = "f";
-  private static final String STARTED = "s";
-  private static final String STATE_CHANGED = "c";
-  private static final String DONE = "d";
-  private static final String FAILED = "x";
-  private static final String STOPPED = "t";
-  private static final String RELEASED = "r";
-
-  private static final int PLACE = 1;
-  private static final int RUN = 2;
-  private static final int STOP = 3;
-  private static final int RUN_TYPED = 4;
-
-  /** How many distinct repeating strings a message shares (the rest are written in full). */
-  private static final int MAX_SHARED = 8;
-
-  private static final int JSON_ABSENT = 0;
-  private static final int JSON_NULL = 1;
-  private static final int JSON_LONG = 2;
-  private static final int JSON_TEXT = 3;
-  private static final int JSON_TRUE = 4;
-  private static final int JSON_FALSE = 5;
-  private static final int JSON_CBOR = 6;
+  /**
+   * The CBOR of inputs and states. Its limits stop a hostile value early: nesting, string and
+   * number lengths, and never a document larger than a message between nodes.
+   */
+  static final ObjectMapper CBOR =
+      new ObjectMapper(
+          CBORFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(200)
+                      .maxStringLength(4 * 1024 * 1024)
+                      .maxNameLength(64 * 1024)
+                      .maxNumberLength(1000)
+                      .maxDocumentLength(16L * 1024 * 1024)
+                      .build())
+              .build());
 
   private final ActorRefResolver resolver;
 
@@ -130,53 +111,27 @@ public final class WireSerializer extends SerializerWithStringManifest {
   @Override
   public String manifest(Object o) {
     if (o instanceof HostMessage.Batch) {
-      return HOST_BATCH;
+      return WireTags.Message.HOST_BATCH.manifest;
     } else if (o instanceof FlowMessage.Batch) {
-      return EVENT_BATCH;
+      return WireTags.Message.EVENT_BATCH.manifest;
     } else if (o instanceof FlowMessage.Event e) {
-      return eventManifest(e);
+      return WireTags.Event.of(e).manifest;
     } else if (o instanceof PrintMessage.Print) {
-      return PRINT;
+      return WireTags.Message.PRINT.manifest;
     } else if (o == WorkMessage.OutputPrinted.INSTANCE) {
-      return PRINTED;
+      return WireTags.Message.PRINTED.manifest;
     }
     throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
   }
 
-  /** The events' manifests by their kind number in an event batch. */
-  private static final String[] EVENT_KINDS = {
-    PLACEMENT_FAILED, STARTED, STATE_CHANGED, DONE, FAILED, STOPPED, RELEASED
-  };
-
-  private static int eventKind(FlowMessage.Event e) {
-    if (e instanceof FlowMessage.PlacementFailed) {
-      return 0;
-    } else if (e instanceof FlowMessage.Started) {
-      return 1;
-    } else if (e instanceof FlowMessage.StateChanged) {
-      return 2;
-    } else if (e instanceof FlowMessage.Done) {
-      return 3;
-    } else if (e instanceof FlowMessage.Failed) {
-      return 4;
-    } else if (e instanceof FlowMessage.Stopped) {
-      return 5;
-    } else {
-      return 6;
-    }
-  }
-
-  private static String eventManifest(FlowMessage.Event e) {
-    return EVENT_KINDS[eventKind(e)];
-  }
-
   @Override
   public byte[] toBinary(Object o) {
-    Out out = new Out();
+    WireWriter out = new WireWriter();
+    out.varint(VERSION);
     if (o instanceof HostMessage.Batch b) {
       out.string(b.appId());
-      out.ref(refs, b.flow());
-      out.ref(refs, b.printer());
+      ref(out, b.flow());
+      ref(out, b.printer());
       out.varint(b.commands().size());
       for (HostMessage.Command c : b.commands()) {
         writeCommand(out, c);
@@ -184,14 +139,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
     } else if (o instanceof FlowMessage.Batch b) {
       out.varint(b.events().size());
       for (FlowMessage.Event e : b.events()) {
-        out.varint(eventKind(e));
+        out.varint(WireTags.Event.of(e).code);
         writeEvent(out, e);
       }
     } else if (o instanceof FlowMessage.Event e) {
       writeEvent(out, e);
     } else if (o instanceof PrintMessage.Print p) {
       out.string(p.work());
-      out.ref(refs, p.replyTo());
+      ref(out, p.replyTo());
       out.varint(p.lines().size());
       for (PrintMessage.Line line : p.lines()) {
         out.bool(line.err());
@@ -203,410 +158,209 @@ public final class WireSerializer extends SerializerWithStringManifest {
     return out.bytes();
   }
 
-  private static void writeCommand(Out out, HostMessage.Command c) {
-    if (c instanceof HostMessage.Place p) {
-      out.varint(PLACE);
-      out.string(p.work());
-      out.shared(p.workClass());
-      out.shared(p.compute());
-      out.varint((p.parallel() ? 1 : 0) | (p.cacheCalls() ? 2 : 0) | (p.raiseException() ? 4 : 0));
-      out.json(p.instance());
-    } else if (c instanceof HostMessage.RunWork r) {
-      out.varint(r.inputClass() == null ? RUN : RUN_TYPED);
-      out.string(r.work());
-      out.varlong(r.callId());
-      out.json(r.input());
-      if (r.inputClass() != null) {
-        out.shared(r.inputClass());
+  private void ref(WireWriter out, ActorRef<?> ref) {
+    out.string(ref == null ? null : refs.format(ref));
+  }
+
+  private static void writeCommand(WireWriter out, HostMessage.Command c) {
+    WireTags.Command tag = WireTags.Command.of(c);
+    out.varint(tag.code);
+    switch (tag) {
+      case PLACE -> {
+        HostMessage.Place p = (HostMessage.Place) c;
+        out.string(p.work());
+        out.shared(p.workClass());
+        out.shared(p.compute());
+        out.varint(
+            (p.parallel() ? 1 : 0) | (p.cacheCalls() ? 2 : 0) | (p.raiseException() ? 4 : 0));
+        out.json(p.instance());
       }
-    } else if (c instanceof HostMessage.StopWork s) {
-      out.varint(STOP);
-      out.string(s.work());
-      out.string(s.reason());
-      out.bool(s.release());
+      case RUN, RUN_TYPED -> {
+        HostMessage.RunWork r = (HostMessage.RunWork) c;
+        out.string(r.work());
+        out.varlong(r.callId());
+        out.json(r.input());
+        if (tag == WireTags.Command.RUN_TYPED) {
+          out.shared(r.inputClass());
+        }
+      }
+      case STOP -> {
+        HostMessage.StopWork s = (HostMessage.StopWork) c;
+        out.string(s.work());
+        out.string(s.reason());
+        out.bool(s.release());
+      }
     }
   }
 
-  private static void writeEvent(Out out, FlowMessage.Event e) {
+  private static void writeEvent(WireWriter out, FlowMessage.Event e) {
     out.string(e.work());
-    if (e instanceof FlowMessage.PlacementFailed p) {
-      out.shared(p.nodeAddress());
-      out.string(p.message());
-    } else if (e instanceof FlowMessage.Started s) {
-      out.varlong(s.callId());
-    } else if (e instanceof FlowMessage.StateChanged s) {
-      out.json(s.state());
-    } else if (e instanceof FlowMessage.Done d) {
-      out.varlong(d.callId());
-      out.json(d.state());
-    } else if (e instanceof FlowMessage.Failed f) {
-      out.varlong(f.callId());
-      WorkFailure failure = f.failure();
-      out.bool(failure != null);
-      if (failure != null) {
+    switch (WireTags.Event.of(e)) {
+      case PLACEMENT_FAILED -> {
+        FlowMessage.PlacementFailed p = (FlowMessage.PlacementFailed) e;
+        out.shared(p.nodeAddress());
+        out.string(p.message());
+      }
+      case STARTED -> out.varlong(((FlowMessage.Started) e).callId());
+      case STATE_CHANGED -> out.json(((FlowMessage.StateChanged) e).state());
+      case DONE -> {
+        FlowMessage.Done d = (FlowMessage.Done) e;
+        out.varlong(d.callId());
+        out.json(d.state());
+      }
+      case FAILED -> {
+        FlowMessage.Failed f = (FlowMessage.Failed) e;
+        out.varlong(f.callId());
+        WorkFailure failure = f.failure();
         out.string(failure.reason());
         out.string(failure.exceptionClass());
         out.string(failure.message());
         out.string(failure.stackTrace());
+        out.json(f.state());
       }
-      out.json(f.state());
-    } else if (e instanceof FlowMessage.Stopped s) {
-      out.varlong(s.callId());
-      out.string(s.reason());
+      case STOPPED -> {
+        FlowMessage.Stopped s = (FlowMessage.Stopped) e;
+        out.varlong(s.callId());
+        out.string(s.reason());
+      }
+      case RELEASED -> {
+        // the work's name says it all
+      }
     }
   }
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    In in = new In(bytes);
-    switch (manifest) {
-      case HOST_BATCH -> {
-        String appId = in.string();
-        ActorRef<FlowMessage> flow = in.ref(refs);
-        ActorRef<PrintMessage> printer = in.ref(refs);
-        int n = in.varint();
-        List<HostMessage.Command> commands = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          commands.add(readCommand(in));
-        }
-        return new HostMessage.Batch(appId, flow, printer, commands);
-      }
-      case EVENT_BATCH -> {
-        int n = in.varint();
-        List<FlowMessage.Event> events = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          int kind = in.varint();
-          if (kind < 0 || kind >= EVENT_KINDS.length) {
-            throw new NotSerializableException("unknown Fulgur event kind " + kind);
-          }
-          events.add(readEvent(in, EVENT_KINDS[kind]));
-        }
-        return new FlowMessage.Batch(events);
-      }
-      case PRINT -> {
-        String work = in.string();
-        ActorRef<WorkMessage> replyTo = in.ref(refs);
-        int n = in.varint();
-        List<PrintMessage.Line> lines = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          boolean err = in.bool();
-          lines.add(new PrintMessage.Line(err, in.string()));
-        }
-        return new PrintMessage.Print(work, lines, replyTo);
-      }
-      case PRINTED -> {
-        return WorkMessage.OutputPrinted.INSTANCE;
-      }
-      default -> {
-        return readEvent(in, manifest);
-      }
+    WireTags.Message message = WireTags.Message.of(manifest);
+    WireReader in = new WireReader(bytes);
+    int version = in.varint();
+    if (version != VERSION) {
+      throw new NotSerializableException(
+          "a Fulgur message of wire version "
+              + version
+              + " reached a node of wire version "
+              + VERSION
+              + ": every node of a cluster must run the same Fulgur version");
+    }
+    Object decoded =
+        switch (message) {
+          case HOST_BATCH -> readHostBatch(in);
+          case EVENT_BATCH -> readEventBatch(in);
+          case PRINT -> readPrint(in);
+          case PRINTED -> WorkMessage.OutputPrinted.INSTANCE;
+          case EVENT -> readEvent(in, WireTags.Event.ofManifest(manifest));
+        };
+    in.end();
+    return decoded;
+  }
+
+  private HostMessage.Batch readHostBatch(WireReader in) throws NotSerializableException {
+    String appId = in.requiredString("the app id");
+    ActorRef<FlowMessage> flow = requiredRef(in, "the flow");
+    ActorRef<PrintMessage> printer = requiredRef(in, "the printer");
+    int n = in.count();
+    List<HostMessage.Command> commands = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      commands.add(readCommand(in));
+    }
+    return new HostMessage.Batch(appId, flow, printer, commands);
+  }
+
+  private static FlowMessage.Batch readEventBatch(WireReader in) throws NotSerializableException {
+    int n = in.count();
+    List<FlowMessage.Event> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(readEvent(in, WireTags.Event.of(in.varint())));
+    }
+    return new FlowMessage.Batch(events);
+  }
+
+  private PrintMessage.Print readPrint(WireReader in) throws NotSerializableException {
+    String work = in.requiredString("the work's name");
+    ActorRef<WorkMessage> replyTo = requiredRef(in, "the reply-to");
+    int n = in.count();
+    List<PrintMessage.Line> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      boolean err = in.bool();
+      lines.add(new PrintMessage.Line(err, in.requiredString("a line")));
+    }
+    return new PrintMessage.Print(work, lines, replyTo);
+  }
+
+  private <T> ActorRef<T> requiredRef(WireReader in, String what)
+      throws NotSerializableException {
+    String path = in.requiredString(what);
+    try {
+      return refs.resolve(path);
+    } catch (RuntimeException e) {
+      throw new NotSerializableException(
+          "malformed Fulgur message: " + what + " is not an actor ref: " + e.getMessage());
     }
   }
 
-  private static HostMessage.Command readCommand(In in) throws NotSerializableException {
-    int kind = in.varint();
-    switch (kind) {
+  private static HostMessage.Command readCommand(WireReader in) throws NotSerializableException {
+    WireTags.Command tag = WireTags.Command.of(in.varint());
+    String work = in.requiredString("the work's name");
+    switch (tag) {
       case PLACE -> {
-        String work = in.string();
-        String workClass = in.shared();
-        String compute = in.shared();
+        String workClass = in.requiredShared("the work's class");
+        String compute = in.requiredShared("the work's compute");
         int flags = in.varint();
+        if (flags > 7) {
+          throw new NotSerializableException("malformed Fulgur message: placement flags " + flags);
+        }
         return new HostMessage.Place(
             work, workClass, compute, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
             in.json());
       }
-      case RUN -> {
-        String work = in.string();
-        long callId = in.varlong();
-        return new HostMessage.RunWork(work, callId, in.json(), null);
-      }
-      case RUN_TYPED -> {
-        String work = in.string();
+      case RUN, RUN_TYPED -> {
         long callId = in.varlong();
         JsonNode input = in.json();
-        return new HostMessage.RunWork(work, callId, input, in.shared());
+        String inputClass =
+            tag == WireTags.Command.RUN_TYPED ? in.requiredShared("the input's class") : null;
+        return new HostMessage.RunWork(work, callId, input, inputClass);
       }
       case STOP -> {
-        String work = in.string();
-        String reason = in.string();
+        String reason = in.requiredString("the reason");
         return new HostMessage.StopWork(work, reason, in.bool());
       }
-      default -> throw new NotSerializableException("unknown Fulgur command kind " + kind);
+      default -> throw new NotSerializableException("unknown Fulgur command " + tag);
     }
   }
 
-  private static FlowMessage.Event readEvent(In in, String manifest)
+  private static FlowMessage.Event readEvent(WireReader in, WireTags.Event tag)
       throws NotSerializableException {
-    String work = in.string();
-    switch (manifest) {
+    String work = in.requiredString("the work's name");
+    return switch (tag) {
       case PLACEMENT_FAILED -> {
         String node = in.shared();
-        return new FlowMessage.PlacementFailed(work, node, in.string());
+        yield new FlowMessage.PlacementFailed(work, node, in.requiredString("the message"));
       }
-      case STARTED -> {
-        return new FlowMessage.Started(work, in.varlong());
-      }
+      case STARTED -> new FlowMessage.Started(work, in.varlong());
       case STATE_CHANGED -> {
-        return new FlowMessage.StateChanged(work, in.json());
+        JsonNode state = in.json();
+        if (state == null) {
+          throw new NotSerializableException("malformed Fulgur message: a state change without state");
+        }
+        yield new FlowMessage.StateChanged(work, state);
       }
       case DONE -> {
         long callId = in.varlong();
-        return new FlowMessage.Done(work, callId, in.json());
+        yield new FlowMessage.Done(work, callId, in.json());
       }
       case FAILED -> {
         long callId = in.varlong();
-        WorkFailure failure = null;
-        if (in.bool()) {
-          failure = new WorkFailure(in.string(), in.string(), in.string(), in.string());
-        }
-        return new FlowMessage.Failed(work, callId, failure, in.json());
+        WorkFailure failure =
+            new WorkFailure(
+                in.requiredString("the failure's reason"), in.string(), in.string(), in.string());
+        yield new FlowMessage.Failed(work, callId, failure, in.json());
       }
       case STOPPED -> {
         long callId = in.varlong();
-        return new FlowMessage.Stopped(work, callId, in.string());
+        yield new FlowMessage.Stopped(work, callId, in.requiredString("the reason"));
       }
-      case RELEASED -> {
-        return new FlowMessage.Released(work);
-      }
-      default -> throw new NotSerializableException("unknown Fulgur message manifest " + manifest);
-    }
+      case RELEASED -> new FlowMessage.Released(work);
+    };
   }
 
-  /** A growing byte array with the few encodings the messages need. */
-  private static final class Out {
-    private byte[] buf = new byte[64];
-    private int pos;
-
-    private void ensure(int more) {
-      if (pos + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
-      }
-    }
-
-    void varint(int v) {
-      varlong(v & 0xffffffffL);
-    }
-
-    void varlong(long v) {
-      ensure(10);
-      while ((v & ~0x7fL) != 0) {
-        buf[pos++] = (byte) ((v & 0x7f) | 0x80);
-        v >>>= 7;
-      }
-      buf[pos++] = (byte) v;
-    }
-
-    void bool(boolean b) {
-      ensure(1);
-      buf[pos++] = (byte) (b ? 1 : 0);
-    }
-
-    /** Null as 0, else the UTF-8 length plus one and the bytes. */
-    void string(String s) {
-      if (s == null) {
-        varint(0);
-        return;
-      }
-      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // an array copy for ASCII text
-      varint(utf8.length + 1);
-      raw(utf8);
-    }
-
-    /** Strings written by {@link #shared}, in order: a repeat is written as its index. */
-    private String[] shared;
-    private int sharedCount;
-
-    /**
-     * A string that repeats within a message (a class name, a compute name, a node address): 0 for
-     * null, 1 and the index of an earlier occurrence, or the UTF-8 length plus two and the bytes.
-     */
-    void shared(String s) {
-      if (s == null) {
-        varint(0);
-        return;
-      }
-      for (int i = 0; i < sharedCount; i++) {
-        if (shared[i] == s || shared[i].equals(s)) {
-          varint(1);
-          varint(i);
-          return;
-        }
-      }
-      if (shared == null) {
-        shared = new String[MAX_SHARED];
-      }
-      if (sharedCount < MAX_SHARED) {
-        shared[sharedCount++] = s;
-      }
-      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      varint(utf8.length + 2);
-      raw(utf8);
-    }
-
-    void raw(byte[] b) {
-      ensure(b.length);
-      System.arraycopy(b, 0, buf, pos, b.length);
-      pos += b.length;
-    }
-
-    void ref(RefCache refs, ActorRef<?> ref) {
-      string(ref == null ? null : refs.format(ref));
-    }
-
-    void json(JsonNode node) {
-      if (node == null) {
-        varint(JSON_ABSENT);
-      } else if (node.isNull()) {
-        varint(JSON_NULL);
-      } else if (node.isInt() || node.isLong()) {
-        varint(JSON_LONG);
-        long v = node.longValue();
-        varlong((v << 1) ^ (v >> 63)); // zig-zag: small negatives stay short
-      } else if (node.isTextual()) {
-        varint(JSON_TEXT);
-        string(node.textValue());
-      } else if (node.isBoolean()) {
-        varint(node.booleanValue() ? JSON_TRUE : JSON_FALSE);
-      } else {
-        varint(JSON_CBOR);
-        try {
-          byte[] cbor = CBOR.writeValueAsBytes(node);
-          varint(cbor.length);
-          raw(cbor);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(buf, pos);
-    }
-  }
-
-  /** Reads what {@link Out} wrote. */
-  private static final class In {
-    private final byte[] buf;
-    private int pos;
-
-    In(byte[] buf) {
-      this.buf = buf;
-    }
-
-    int varint() throws NotSerializableException {
-      return (int) varlong();
-    }
-
-    long varlong() throws NotSerializableException {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        byte b = next();
-        v |= (long) (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
-      }
-      throw new NotSerializableException("malformed Fulgur message: varint too long");
-    }
-
-    private byte next() throws NotSerializableException {
-      if (pos >= buf.length) {
-        throw new NotSerializableException("malformed Fulgur message: truncated");
-      }
-      return buf[pos++];
-    }
-
-    boolean bool() throws NotSerializableException {
-      return next() != 0;
-    }
-
-    String string() throws NotSerializableException {
-      int n = varint() - 1;
-      if (n < 0) {
-        return null;
-      }
-      check(n);
-      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-      pos += n;
-      return s;
-    }
-
-    private void check(int n) throws NotSerializableException {
-      if (n > buf.length - pos) {
-        throw new NotSerializableException("malformed Fulgur message: truncated");
-      }
-    }
-
-    private String[] shared;
-    private int sharedCount;
-
-    /** Reads what {@link Out#shared} wrote. */
-    String shared() throws NotSerializableException {
-      int n = varint();
-      if (n == 0) {
-        return null;
-      }
-      if (n == 1) {
-        int i = varint();
-        if (i < 0 || i >= sharedCount) {
-          throw new NotSerializableException("malformed Fulgur message: string reference " + i);
-        }
-        return shared[i];
-      }
-      n -= 2;
-      check(n);
-      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-      pos += n;
-      if (shared == null) {
-        shared = new String[MAX_SHARED];
-      }
-      if (sharedCount < MAX_SHARED) {
-        shared[sharedCount++] = s;
-      }
-      return s;
-    }
-
-    <T> ActorRef<T> ref(RefCache refs) throws NotSerializableException {
-      String path = string();
-      return path == null ? null : refs.resolve(path);
-    }
-
-    JsonNode json() throws NotSerializableException {
-      int tag = varint();
-      switch (tag) {
-        case JSON_ABSENT -> {
-          return null;
-        }
-        case JSON_NULL -> {
-          return NullNode.getInstance();
-        }
-        case JSON_LONG -> {
-          long z = varlong();
-          long v = (z >>> 1) ^ -(z & 1);
-          return v == (int) v ? IntNode.valueOf((int) v) : LongNode.valueOf(v);
-        }
-        case JSON_TEXT -> {
-          return TextNode.valueOf(string());
-        }
-        case JSON_TRUE -> {
-          return BooleanNode.TRUE;
-        }
-        case JSON_FALSE -> {
-          return BooleanNode.FALSE;
-        }
-        case JSON_CBOR -> {
-          int n = varint();
-          check(n);
-          try {
-            JsonNode node = CBOR.readTree(buf, pos, n);
-            pos += n;
-            return node == null ? JsonNodeFactory.instance.nullNode() : node;
-          } catch (IOException e) {
-            throw new NotSerializableException("malformed input or state in a Fulgur message: " + e);
-          }
-        }
-        default -> throw new NotSerializableException("unknown JSON tag " + tag);
-      }
-    }
-  }
 }

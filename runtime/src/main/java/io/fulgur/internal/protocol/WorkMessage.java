@@ -1,22 +1,29 @@
 package io.fulgur.internal.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What a work actor receives from the flow and the output printer. */
-public sealed interface WorkMessage extends CborSerializable {
+/**
+ * What a work actor receives from its host and the output printer. Only {@link OutputPrinted}
+ * crosses nodes ({@link WireSerializer}); the rest comes from the work's own host and has no
+ * serializer.
+ */
+public sealed interface WorkMessage {
 
   /**
    * Run {@code onRun(input)} as call {@code callId}, after the calls queued before it; {@code
    * inputClass} as in {@link HostMessage.RunWork}.
    */
-  record Run(long callId, JsonNode input, String inputClass) implements WorkMessage {}
+  record Run(long callId, JsonNode input, String inputClass)
+      implements WorkMessage, NoSerializationVerificationNeeded {}
 
   /**
    * Stop the running call and drop the queued ones. With {@code release}, the work actor ends
    * once its call has stopped and reports {@link FlowMessage.Released} (the app is ending).
    */
-  record Stop(String reason, boolean release) implements WorkMessage {}
+  record Stop(String reason, boolean release)
+      implements WorkMessage, NoSerializationVerificationNeeded {}
 
   /**
    * Sent by the host to an idle work actor (one whose work was released): become the actor of work
@@ -33,7 +40,7 @@ public sealed interface WorkMessage extends CborSerializable {
       JsonNode instance,
       ActorRef<PrintMessage> printer,
       Run firstRun)
-      implements WorkMessage, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+      implements WorkMessage, NoSerializationVerificationNeeded {}
 
   /** The flow node printed a batch of this work's output. */
   enum OutputPrinted implements WorkMessage {
@@ -41,5 +48,5 @@ public sealed interface WorkMessage extends CborSerializable {
   }
 
   /** The work actor's own messages (timers, the runner thread's reports). */
-  non-sealed interface Internal extends WorkMessage {}
+  non-sealed interface Internal extends WorkMessage, NoSerializationVerificationNeeded {}
 }

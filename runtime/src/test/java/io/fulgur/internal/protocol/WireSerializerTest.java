@@ -154,26 +154,101 @@ class WireSerializerTest {
         .isSameAs(WorkMessage.OutputPrinted.INSTANCE);
   }
 
+  private static WireSerializer serializer() {
+    return new WireSerializer((ExtendedActorSystem) Adapter.toClassic(system));
+  }
+
+  private static void refused(byte[] bytes, String manifest, String reason) {
+    assertThatThrownBy(() -> serializer().fromBinary(bytes, manifest))
+        .isInstanceOf(NotSerializableException.class)
+        .hasMessageContaining(reason);
+  }
+
   @Test
   void malformedBytesFailWithAClearMessage() {
-    WireSerializer serializer = new WireSerializer((ExtendedActorSystem) Adapter.toClassic(system));
+    WireSerializer serializer = serializer();
     byte[] bytes = serializer.toBinary(new FlowMessage.Done("root.w", 3, json("x")));
-    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 1);
-    assertThatThrownBy(() -> serializer.fromBinary(truncated, "d"))
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("truncated");
-    assertThatThrownBy(() -> serializer.fromBinary(bytes, "?"))
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("manifest");
+    refused(java.util.Arrays.copyOf(bytes, bytes.length - 1), "e4", "bytes left");
+    refused(java.util.Arrays.copyOf(bytes, 0), "e4", "truncated");
+    refused(bytes, "?", "manifest");
+    refused(bytes, "E4", "manifest");
+    byte[] trailing = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    refused(trailing, "e4", "after the message's end");
     // a PlacementFailed whose node refers to a shared string that was never written
-    byte[] badReference = {4, 'r', '.', 'w', 1, 3};
-    assertThatThrownBy(() -> serializer.fromBinary(badReference, "f"))
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("string reference 3");
-    // an event batch with an unknown event kind
-    byte[] badKind = {1, 42};
-    assertThatThrownBy(() -> serializer.fromBinary(badKind, "F"))
-        .isInstanceOf(NotSerializableException.class)
-        .hasMessageContaining("event kind 42");
+    refused(new byte[] {1, 4, 'r', '.', 'w', 1, 3}, "e1", "string reference 3");
+    // an event batch with an unknown event code
+    refused(new byte[] {1, 1, 42}, "eb", "event code 42");
+    // a host batch with an unknown command code (after its app id, flow and printer)
+    byte[] batch =
+        serializer.toBinary(new HostMessage.Batch("app", flow, printer, List.of(
+            new HostMessage.StopWork("root.w", "r", false))));
+    int code = batch.length - 1 - 1 - 2 - 7; // release, reason (1+1), work (1+6), code
+    assertThat(batch[code]).isEqualTo((byte) 3);
+    batch[code] = 9;
+    refused(batch, "hb", "command code 9");
+  }
+
+  @Test
+  void lengthsAndCountsAreCheckedAgainstTheBytesThatRemain() {
+    // an event batch that claims 2^31-1 events in three bytes: refused before any list is made
+    refused(new byte[] {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}, "eb",
+        "count of 2147483647");
+    // a number beyond an int where a length is read
+    refused(new byte[] {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, "eb",
+        "out of range");
+    // a string longer than the message
+    refused(new byte[] {1, 100, 'a'}, "e7", "a length of 99");
+    // a shared string whose length would be negative cannot be written: 0 and 1 are null and a
+    // reference, so the smallest length is 0 (2); a reference past the strings seen is refused
+    refused(new byte[] {1, 2, 'w', 1, 0}, "e1", "string reference 0");
+  }
+
+  @Test
+  void aDecodedMessageIsValidatedBeforeAnyActorSeesIt() {
+    // a Failed event without its failure's reason
+    refused(new byte[] {1, 2, 'w', 3, 0, 0, 0, 0, 0}, "e5", "the failure's reason is missing");
+    // a host batch without its app id
+    refused(new byte[] {1, 0}, "hb", "the app id is missing");
+    // a Stopped event without its reason
+    refused(new byte[] {1, 2, 'w', 3, 0}, "e6", "the reason is missing");
+    // a boolean that is neither 0 nor 1 (a line's err flag)
+    byte[] print =
+        serializer()
+            .toBinary(new PrintMessage.Print("w", List.of(new PrintMessage.Line(false, "x")), work));
+    print[print.length - 3] = 7;
+    refused(print, "pr", "boolean");
+    assertThatThrownBy(() -> new FlowMessage.Failed("w", 1, null, null))
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void everyMessageStartsWithTheWireVersionAndAnotherVersionIsRefused() {
+    byte[] bytes = serializer().toBinary(new FlowMessage.Released("root.w"));
+    assertThat(bytes[0]).isEqualTo((byte) WireSerializer.VERSION);
+    bytes[0] = (byte) (WireSerializer.VERSION + 1);
+    refused(bytes, "e7", "wire version " + (WireSerializer.VERSION + 1));
+  }
+
+  @Test
+  void aClassTheFormatDoesNotMapIsRefusedOnWrite() {
+    assertThatThrownBy(() -> serializer().toBinary("a string"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> serializer().manifest(new HostMessage.WorkIdle("app", work)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void nodeLocalMessagesHaveNoSerializer() {
+    for (Object local :
+        List.of(
+            new HostMessage.WorkIdle("app", work),
+            new HostMessage.Emit("app", new FlowMessage.Released("w")),
+            new WorkMessage.Run(1, null, null),
+            new WorkMessage.Stop("r", false))) {
+      assertThat(local).isInstanceOf(org.apache.pekko.actor.NoSerializationVerificationNeeded.class);
+      assertThatThrownBy(() -> serialization.findSerializerFor(local))
+          .as(local.getClass().getName())
+          .isInstanceOf(Exception.class);
+    }
   }
 }
