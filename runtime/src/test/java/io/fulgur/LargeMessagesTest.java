@@ -121,6 +121,19 @@ class LargeMessagesTest {
   }
 
   @Test
+  void anInputOverTheValueSettingFailsItsCallNamingTheSetting() {
+    OneCallFlow flow = new OneCallFlow(new Sized(false, 0, 0), text(20_000, 'x'));
+    runApp(
+        new App(
+            flow,
+            com.typesafe.config.ConfigFactory.parseString("fulgur.work.max-value-size = 10KiB")
+                .withFallback(cluster.appConfig())));
+    assertThat(flow.work.failure().orElseThrow().reason()).isEqualTo("input_too_large");
+    assertThat(flow.work.failure().orElseThrow().message())
+        .contains("root.work", "10,240 bytes", "fulgur.work.max-value-size");
+  }
+
+  @Test
   void anInputTooLargeForAnyMessageFailsItsCall() {
     OneCallFlow flow = new OneCallFlow(new Sized(false, 0, 0), text(300_000, 'x'));
     runApp(new App(flow, cluster.appConfig()));

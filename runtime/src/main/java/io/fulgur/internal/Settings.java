@@ -29,6 +29,7 @@ public record Settings(
     int outputMaxBufferedLines,
     int messageBudget,
     int maxInstanceSize,
+    int maxValueSize,
     List<String> allowedPackages) {
 
   /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
@@ -64,7 +65,18 @@ public record Settings(
         atLeastOne(f, "output.max-buffered-lines"),
         budget,
         maxInstanceSize(f, budget),
+        maxValueSize(f, budget),
         allowedPackages(f));
+  }
+
+  /** The input and state limit, never above what one message between nodes can carry. */
+  private static int maxValueSize(Config f, int budget) {
+    long max = f.getBytes("work.max-value-size");
+    if (max < 1) {
+      throw new IllegalArgumentException(
+          "fulgur.work.max-value-size must be at least 1 byte, was " + max);
+    }
+    return (int) Math.min(max, budget);
   }
 
   /** Each entry names a package with at least two segments: "com" would open half the world. */

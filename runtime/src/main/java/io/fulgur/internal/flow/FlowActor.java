@@ -594,7 +594,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private void sendRun(ActorRef<HostMessage> host, WorkEntry entry, WorkEntry.Call call) {
     if (remote(host)) {
       long size = WireSize.of(call.input);
-      if (size > settings.messageBudget()) {
+      if (size > settings.maxValueSize()) {
         WorkFailure failure =
             new WorkFailure(
                 "input_too_large",
@@ -604,7 +604,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                     "the input of work %s is at least %,d bytes; %s",
                     entry.name,
                     size,
-                    WireSize.limitText(settings.messageBudget())),
+                    WireSize.valueLimitText(settings.maxValueSize())),
                 null);
         // handled like a failure reported by the host, after this pass
         getContext().getSelf().tell(new FlowMessage.Failed(entry.name, call.id, failure, null));

@@ -141,6 +141,16 @@ public final class WireSize {
     return (int) Math.max(8 * 1024, Math.min(Integer.MAX_VALUE, maxFrameSize) - HEADROOM);
   }
 
+  /** How a refusal of an input or state names its limit and the settings behind it. */
+  public static String valueLimitText(int max) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "an input or state between nodes is at most %,d bytes (fulgur.work.max-value-size, capped"
+            + " at pekko.remote.artery.advanced.maximum-frame-size less %,d bytes of headers)",
+        max,
+        HEADROOM);
+  }
+
   /** How a refusal names the limit: the budget and the setting behind it. */
   public static String limitText(int budget) {
     return String.format(

@@ -530,7 +530,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     JsonNode state = finished.state();
     WorkFailure failure = finished.failure();
     long stateSize = state == null || !flowRemote() ? 0 : WireSize.of(state);
-    if (stateSize > settings.messageBudget()) {
+    if (stateSize > settings.maxValueSize()) {
       // no message could carry it to the flow (Artery would drop it): the call fails and says
       // why, or keeps the failure it had (the flow then keeps the state from before the call)
       String message =
@@ -540,7 +540,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
               name,
               finished.callId(),
               stateSize,
-              WireSize.limitText(settings.messageBudget()));
+              WireSize.valueLimitText(settings.maxValueSize()));
       if (failure == null) {
         failure = new WorkFailure("state_too_large", null, message, null);
       } else {
@@ -630,7 +630,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       JsonNode state = snapshotOrNull(instance);
       if (state != null && !state.equals(lastState)) {
         lastState = state;
-        if (!flowRemote() || WireSize.of(state) <= settings.messageBudget()) {
+        if (!flowRemote() || WireSize.of(state) <= settings.maxValueSize()) {
           emit(new FlowMessage.StateChanged(name, state));
         } else if (!stateTooLargeLogged) {
           stateTooLargeLogged = true;
@@ -640,7 +640,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                   "Work [{}]: its state is too large to send to the flow while it runs ({}); the"
                       + " flow sees it again once it fits",
                   name,
-                  WireSize.limitText(settings.messageBudget()));
+                  WireSize.valueLimitText(settings.maxValueSize()));
         }
       }
     }
