@@ -44,7 +44,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *
  * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code
  * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code fanoutproc} {@code pass} {@code
- * memory} {@code startup}.
+ * memory} {@code startup} {@code wire}.
  *
  * <p>The fan-out scenarios also run, side by side with the no-op works, fan-outs whose works
  * carry three public state fields and three private constructor-given fields, and show what the
@@ -97,6 +97,7 @@ public final class Benchmarks {
       case "pass" -> passCost();
       case "memory" -> memory();
       case "startup" -> startup();
+      case "wire" -> WireCost.measure(quick, iterations, rows);
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }
@@ -119,6 +120,7 @@ public final class Benchmarks {
     passCost();
     memory();
     startup();
+    WireCost.measure(quick, iterations, rows);
   }
 
   // ---- measuring helpers

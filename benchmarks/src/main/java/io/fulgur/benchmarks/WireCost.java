@@ -1,0 +1,86 @@
+package io.fulgur.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.Json;
+import io.fulgur.internal.protocol.PrintMessage;
+import io.fulgur.internal.protocol.WireSerializer;
+import java.io.NotSerializableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * What Fulgur's wire format costs per message: bytes, and serialise plus deserialise time, for the
+ * messages of a call (a batch of one run, a {@code Done}, and batches of 100 of each).
+ */
+final class WireCost {
+  private WireCost() {}
+
+  /** Adds a bytes row and a time row per message to {@code rows}. */
+  static void measure(boolean quick, int iterations, List<Benchmarks.Row> rows)
+      throws NotSerializableException {
+    ActorSystem<Void> system =
+        NodeSystem.start(
+            NodeSystem.resolve(ConfigFactory.parseString("fulgur.node.host-works = off")), s -> {});
+    try {
+      WireSerializer serializer =
+          new WireSerializer((ExtendedActorSystem) Adapter.toClassic(system));
+      ActorRefResolver resolver = ActorRefResolver.get(system);
+      ActorRef<FlowMessage> flow =
+          resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow#1");
+      ActorRef<PrintMessage> printer =
+          resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow/output#2");
+      int ops = quick ? 200 : 20_000;
+      for (Map.Entry<String, Object> m : messages(flow, printer).entrySet()) {
+        Object message = m.getValue();
+        String manifest = serializer.manifest(message);
+        byte[] bytes = serializer.toBinary(message);
+        double[] micros = new double[iterations];
+        for (int it = -2; it < iterations; it++) {
+          long start = System.nanoTime();
+          for (int i = 0; i < ops; i++) {
+            serializer.fromBinary(serializer.toBinary(message), manifest);
+          }
+          if (it >= 0) {
+            micros[it] = (System.nanoTime() - start) / 1000.0 / ops;
+          }
+        }
+        rows.add(new Benchmarks.Row("wire, " + m.getKey() + ": bytes", "B", false,
+            new double[] {bytes.length}, null, null));
+        rows.add(new Benchmarks.Row("wire, " + m.getKey() + ": serialise + deserialise", "us",
+            false, micros, null, null));
+      }
+    } finally {
+      NodeSystem.shutdown(system, Duration.ofSeconds(10));
+    }
+  }
+
+  private static Map<String, Object> messages(
+      ActorRef<FlowMessage> flow, ActorRef<PrintMessage> printer) {
+    JsonNode input = Json.MAPPER.valueToTree(12345);
+    List<HostMessage.Command> runs = new ArrayList<>();
+    List<FlowMessage.Event> dones = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      runs.add(new HostMessage.RunWork("root.works." + i, i + 1, input, null));
+      dones.add(new FlowMessage.Done("root.works." + i, i + 1, null));
+    }
+    Map<String, Object> messages = new LinkedHashMap<>();
+    messages.put("a batch of one run",
+        new HostMessage.Batch("5f3a9c", flow, printer, runs.subList(0, 1)));
+    messages.put("a Done", dones.get(0));
+    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, printer, runs));
+    messages.put("a batch of 100 Done events", new FlowMessage.Batch(dones));
+    return messages;
+  }
+}
