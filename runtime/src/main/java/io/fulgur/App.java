@@ -90,7 +90,14 @@ public final class App {
     } catch (RuntimeException e) {
       throw new AppFailedException("The flow's node could not start: " + e.getMessage(), e);
     }
-    system.getWhenTerminated().thenRun(() -> outcome.complete(Outcome.nodeTerminated()));
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () ->
+                outcome.complete(
+                    NodeSystem.joinRefusal(system)
+                        .map(Outcome::joinRefused)
+                        .orElseGet(Outcome::nodeTerminated)));
     Outcome result;
     try {
       result = outcome.get();

@@ -61,11 +61,21 @@ final class Conditions {
   /** What the {@code io.fulgur} loggers logged while attached: "LEVEL message" lines. */
   static final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final String logger;
+
+    private LogCapture(String logger) {
+      this.logger = logger;
+    }
 
     static LogCapture attach() {
-      LogCapture capture = new LogCapture();
+      return attach("io.fulgur");
+    }
+
+    /** Captures {@code logger} and the loggers under it (at the levels logback-test.xml lets by). */
+    static LogCapture attach(String logger) {
+      LogCapture capture = new LogCapture(logger);
       capture.start();
-      ((Logger) LoggerFactory.getLogger("io.fulgur")).addAppender(capture);
+      ((Logger) LoggerFactory.getLogger(logger)).addAppender(capture);
       return capture;
     }
 
@@ -80,7 +90,7 @@ final class Conditions {
 
     @Override
     public void close() {
-      ((Logger) LoggerFactory.getLogger("io.fulgur")).detachAppender(this);
+      ((Logger) LoggerFactory.getLogger(logger)).detachAppender(this);
       stop();
     }
   }

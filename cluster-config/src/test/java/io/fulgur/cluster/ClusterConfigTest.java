@@ -9,11 +9,16 @@ import io.fulgur.CloudCompute;
 import io.fulgur.Flow;
 import io.fulgur.Node;
 import io.fulgur.Work;
+import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The deployment HOCON forms a working cluster and carries the settings it documents. */
+/**
+ * The deployment HOCON forms a working cluster and carries the settings it documents; its nodes
+ * carry this build's wire version whatever the config says.
+ */
 class ClusterConfigTest {
 
   @Test
@@ -63,15 +68,23 @@ class ClusterConfigTest {
                 "pekko.remote.artery.canonical.port = 0\nfulgur.node.roles = [cpu]"));
     try (Node node = Node.start(worker)) {
       assertThat(node.roles()).containsExactly("cpu");
+      // A config that claims another wire version (as a --config file could) does not change the
+      // node's: the runtime sets this build's, so the app's node is not refused by the worker.
       Config flowNode =
           ClusterConfig.load(
               ConfigFactory.parseString(
                   "pekko.remote.artery.canonical.port = 0\n"
                       + "fulgur.node.host-works = off\n"
+                      + WireVersion.KEY
+                      + " = "
+                      + (WireVersion.CURRENT + 1)
+                      + "\n"
                       + "pekko.cluster.seed-nodes = [\""
                       + node.address()
                       + "\"]"));
       WhereFlow flow = new WhereFlow();
+      assertThat(NodeSystem.resolve(flowNode).getInt(WireVersion.KEY))
+          .isEqualTo(WireVersion.CURRENT);
       new App(flow, flowNode).run();
       assertThat(flow.where.ranOn).isEqualTo(node.address());
     }

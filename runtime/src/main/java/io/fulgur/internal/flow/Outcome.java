@@ -29,4 +29,9 @@ public record Outcome(
   public static Outcome nodeTerminated() {
     return failed("the flow's node terminated before the app ended");
   }
+
+  /** An outcome for a flow node that the cluster refused at join, saying why. */
+  public static Outcome joinRefused(String why) {
+    return failed(why);
+  }
 }

@@ -5,10 +5,12 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.protocol.HostMessage;
+import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,13 +47,17 @@ public final class NodeSystem {
   public static final DispatcherSelector OUTPUT_DISPATCHER =
       DispatcherSelector.fromConfig("fulgur.output-dispatcher");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeSystem.class);
+
   private NodeSystem() {}
 
   /**
    * The node's full config: system properties, then the user's config, then Fulgur's node
    * defaults (cluster provider, Artery on 127.0.0.1 and a free port, SLF4J logging), then the
    * libraries' reference.conf. Cluster roles are {@code fulgur.node.roles} plus {@code
-   * pekko.cluster.roles}.
+   * pekko.cluster.roles}. {@code fulgur.wire.version} is {@link WireVersion#CURRENT}, above
+   * everything: the join check compares it, so no config may claim a wire format this build does
+   * not speak.
    */
   public static Config resolve(Config user) {
     ClassLoader loader = NodeSystem.class.getClassLoader();
@@ -66,7 +72,8 @@ public final class NodeSystem {
     List<String> roleList = new ArrayList<>(roles);
     return full.withValue("fulgur.node.roles", ConfigValueFactory.fromIterable(roleList))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roleList))
-        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"));
+        .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
+        .withValue(WireVersion.KEY, ConfigValueFactory.fromAnyRef(WireVersion.CURRENT));
   }
 
   /**
@@ -98,6 +105,10 @@ public final class NodeSystem {
                 }),
             SYSTEM_NAME,
             full);
+    // Pekko's own line on this side says only that the configuration is incompatible; say which
+    // check a Fulgur node most likely failed (the seed node logs the settings that differ).
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
+    system.getWhenTerminated().thenRun(() -> joinRefusal(system, shutdown).ifPresent(LOG::error));
     if (full.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -109,14 +120,66 @@ public final class NodeSystem {
   public record Spawned(ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
 
   /**
+   * Why the cluster refused this node, if it did: the node shut itself down because a join
+   * configuration check (the wire version, or one of Pekko's) failed.
+   */
+  public static Optional<String> joinRefusal(ActorSystem<?> system) {
+    return joinRefusal(system, CoordinatedShutdown.get(Adapter.toClassic(system)));
+  }
+
+  private static Optional<String> joinRefusal(ActorSystem<?> system, CoordinatedShutdown shutdown) {
+    boolean refused =
+        shutdown
+            .getShutdownReason()
+            .filter(r -> r == CoordinatedShutdown.incompatibleConfigurationDetectedReason())
+            .isPresent();
+    if (!refused) {
+      return Optional.empty();
+    }
+    Config config = system.settings().config();
+    Object version =
+        config.hasPath(WireVersion.KEY) ? config.getValue(WireVersion.KEY).unwrapped() : "missing";
+    return Optional.of(
+        "Fulgur node "
+            + classicSelfAddress(system)
+            + " stopped: it could not join the cluster of seed nodes "
+            + config.getStringList("pekko.cluster.seed-nodes")
+            + " because their configurations are incompatible (the seed node's log names the"
+            + " settings that differ). This node's "
+            + WireVersion.KEY
+            + " is "
+            + version
+            + ": nodes of different Fulgur wire versions cannot form a cluster (upgrade every node"
+            + " to the same Fulgur release).");
+  }
+
+  /** The node's address, also once it has terminated (the classic extension exists from start). */
+  private static String classicSelfAddress(ActorSystem<?> system) {
+    return org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).selfAddress().toString();
+  }
+
+  /**
    * Waits until this node is Up in the cluster.
    *
-   * @throws IllegalStateException naming the seed nodes when it does not join in time
+   * @throws IllegalStateException naming the seed nodes when it does not join in time, or saying
+   *     why the cluster refused it
    */
   public static void awaitUp(ActorSystem<?> system, Duration timeout) {
     CompletableFuture<Void> up = new CompletableFuture<>();
     org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
         .registerOnMemberUp(() -> up.complete(null));
+    // A refused node shuts itself down at once: say so then, not after the whole join timeout.
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () ->
+                up.completeExceptionally(
+                    new IllegalStateException(
+                        joinRefusal(system)
+                            .orElse(
+                                "Fulgur node "
+                                    + classicSelfAddress(system)
+                                    + " stopped before it joined the cluster"))));
     try {
       up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -133,7 +196,9 @@ public final class NodeSystem {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while joining the cluster", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof IllegalStateException ise
+          ? ise
+          : new IllegalStateException(e.getCause());
     }
   }
 
