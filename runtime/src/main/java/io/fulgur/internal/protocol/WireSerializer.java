@@ -34,7 +34,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
   public static final int IDENTIFIER = 0x46554c47; // "FULG"
 
   /** The wire format's version: the first byte of every message. */
-  public static final int VERSION = 1;
+  public static final int VERSION = WireVersion.CURRENT;
 
   /**
    * The CBOR of inputs and states. Its limits stop a hostile value early: nesting, string and
