@@ -27,6 +27,9 @@ final class WireTags {
 
     /** The message a manifest names. */
     static Message of(String manifest) throws NotSerializableException {
+      if (manifest == null) {
+        throw new NotSerializableException("a Fulgur message without a manifest");
+      }
       switch (manifest) {
         case "hb":
           return HOST_BATCH;
