@@ -164,6 +164,7 @@ final class WireReader {
       case WireWriter.JSON_CBOR:
         int n = varint();
         check(n);
+        CborCheck.check(buf, pos, n);
         try {
           JsonNode node = WireSerializer.CBOR.readTree(buf, pos, n);
           pos += n;
