@@ -10,6 +10,20 @@ import java.io.NotSerializableException;
 final class WireTags {
   private WireTags() {}
 
+  /** The tags indexed by code (read once per command or event: no search, no copy of values()). */
+  private static <T> T[] byCode(T[] tags, java.util.function.ToIntFunction<T> code) {
+    int max = 0;
+    for (T t : tags) {
+      max = Math.max(max, code.applyAsInt(t));
+    }
+    T[] byCode = java.util.Arrays.copyOf(tags, max + 1);
+    java.util.Arrays.fill(byCode, null);
+    for (T t : tags) {
+      byCode[code.applyAsInt(t)] = t;
+    }
+    return byCode;
+  }
+
   /** The messages Pekko hands to the serializer, by manifest. */
   enum Message {
     HOST_BATCH("hb"),
@@ -60,13 +74,14 @@ final class WireTags {
       this.code = code;
     }
 
+    private static final Command[] BY_CODE = byCode(values(), c -> c.code);
+
     static Command of(int code) throws NotSerializableException {
-      for (Command c : values()) {
-        if (c.code == code) {
-          return c;
-        }
+      Command c = code < BY_CODE.length ? BY_CODE[code] : null;
+      if (c == null) {
+        throw new NotSerializableException("unknown Fulgur command code " + code);
       }
-      throw new NotSerializableException("unknown Fulgur command code " + code);
+      return c;
     }
 
     static Command of(HostMessage.Command c) {
@@ -99,13 +114,14 @@ final class WireTags {
       this.manifest = manifest;
     }
 
+    private static final Event[] BY_CODE = byCode(values(), e -> e.code);
+
     static Event of(int code) throws NotSerializableException {
-      for (Event e : values()) {
-        if (e.code == code) {
-          return e;
-        }
+      Event e = code < BY_CODE.length ? BY_CODE[code] : null;
+      if (e == null) {
+        throw new NotSerializableException("unknown Fulgur event code " + code);
       }
-      throw new NotSerializableException("unknown Fulgur event code " + code);
+      return e;
     }
 
     static Event ofManifest(String manifest) throws NotSerializableException {
