@@ -64,17 +64,16 @@ public record Settings(
         atLeastOne(f, "output.batch-lines"),
         atLeastOne(f, "output.max-buffered-lines"),
         budget,
-        maxInstanceSize(f, budget),
-        maxValueSize(f, budget),
+        cappedBytes(f, "work.max-instance-size", budget),
+        cappedBytes(f, "work.max-value-size", budget),
         allowedPackages(f));
   }
 
-  /** The input and state limit, never above what one message between nodes can carry. */
-  private static int maxValueSize(Config f, int budget) {
-    long max = f.getBytes("work.max-value-size");
+  /** A size limit in bytes, never above what one message between nodes can carry. */
+  private static int cappedBytes(Config f, String key, int budget) {
+    long max = f.getBytes(key);
     if (max < 1) {
-      throw new IllegalArgumentException(
-          "fulgur.work.max-value-size must be at least 1 byte, was " + max);
+      throw new IllegalArgumentException("fulgur." + key + " must be at least 1 byte, was " + max);
     }
     return (int) Math.min(max, budget);
   }
@@ -93,16 +92,6 @@ public record Settings(
       }
     }
     return packages;
-  }
-
-  /** The instance limit, never above what one message between nodes can carry. */
-  private static int maxInstanceSize(Config f, int budget) {
-    long max = f.getBytes("work.max-instance-size");
-    if (max < 1) {
-      throw new IllegalArgumentException(
-          "fulgur.work.max-instance-size must be at least 1 byte, was " + max);
-    }
-    return (int) Math.min(max, budget);
   }
 
   private static Duration positive(Config f, String key) {
