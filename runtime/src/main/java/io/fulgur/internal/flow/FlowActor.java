@@ -687,6 +687,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return onPlacementFailed(e);
     } else if (event instanceof FlowMessage.Started e) {
       return onStarted(e);
+    } else if (event instanceof FlowMessage.Queued e) {
+      return onQueued(e);
     } else if (event instanceof FlowMessage.StateChanged e) {
       return onStateChanged(e);
     } else if (event instanceof FlowMessage.Done e) {
@@ -858,6 +860,19 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     WorkEntry.Call call = entry == null ? null : entry.active(started.callId());
     if (call != null && call.status == WorkStatus.PENDING) {
       entry.progress(call, WorkStatus.RUNNING, null);
+      requestPass();
+    }
+    return next();
+  }
+
+  /** The call waits on its node for a thread (the node runs as many calls as it may). */
+  private Behavior<FlowMessage> onQueued(FlowMessage.Queued queued) {
+    WorkEntry entry = entries.get(queued.work());
+    WorkEntry.Call call = entry == null ? null : entry.active(queued.callId());
+    if (call != null
+        && call.status == WorkStatus.PENDING
+        && !(call == entry.latest && "queued".equals(entry.core.reason()))) {
+      entry.progress(call, WorkStatus.PENDING, "queued");
       requestPass();
     }
     return next();

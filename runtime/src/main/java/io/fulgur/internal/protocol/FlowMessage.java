@@ -30,6 +30,13 @@ public sealed interface FlowMessage {
    */
   record Started(String work, long callId) implements Event {}
 
+  /**
+   * The call has waited {@code fulgur.work.running-report-delay} on the work's node without a
+   * thread to run on: the node runs {@code fulgur.node.max-call-threads} calls already. Its
+   * {@link Started} follows when it begins.
+   */
+  record Queued(String work, long callId) implements Event {}
+
   /** The work's state changed while it runs. */
   record StateChanged(String work, JsonNode state) implements Event {}
 

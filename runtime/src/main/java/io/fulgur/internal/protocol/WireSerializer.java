@@ -202,6 +202,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
         out.string(p.message());
       }
       case STARTED -> out.varlong(((FlowMessage.Started) e).callId());
+      case QUEUED -> out.varlong(((FlowMessage.Queued) e).callId());
       case STATE_CHANGED -> out.json(((FlowMessage.StateChanged) e).state());
       case DONE -> {
         FlowMessage.Done d = (FlowMessage.Done) e;
@@ -337,6 +338,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
         yield new FlowMessage.PlacementFailed(work, node, in.requiredString("the message"));
       }
       case STARTED -> new FlowMessage.Started(work, in.varlong());
+      case QUEUED -> new FlowMessage.Queued(work, in.varlong());
       case STATE_CHANGED -> {
         JsonNode state = in.json();
         if (state == null) {

@@ -104,7 +104,8 @@ final class WireTags {
     DONE(4, "e4"),
     FAILED(5, "e5"),
     STOPPED(6, "e6"),
-    RELEASED(7, "e7");
+    RELEASED(7, "e7"),
+    QUEUED(8, "e8");
 
     final int code;
     final String manifest;
@@ -148,6 +149,8 @@ final class WireTags {
         return STOPPED;
       } else if (e instanceof FlowMessage.Released) {
         return RELEASED;
+      } else if (e instanceof FlowMessage.Queued) {
+        return QUEUED;
       }
       throw new IllegalArgumentException("no wire code for event " + e.getClass().getName());
     }

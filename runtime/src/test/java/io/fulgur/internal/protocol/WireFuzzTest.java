@@ -383,6 +383,7 @@ class WireFuzzTest {
             new FlowMessage.PlacementFailed("root.w", "pekko://fulgur@127.0.0.1:1234", "no class"),
             new FlowMessage.PlacementFailed("root.v", null, "no node"),
             new FlowMessage.Started("root.w", 3),
+            new FlowMessage.Queued("root.w", 4),
             new FlowMessage.StateChanged("root.w", state),
             new FlowMessage.StateChanged("root.w", IntNode.valueOf(5)),
             new FlowMessage.Done("root.w", 3, json(Map.of("value", List.of("x", "y")))),

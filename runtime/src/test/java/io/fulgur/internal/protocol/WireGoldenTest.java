@@ -86,7 +86,8 @@ class WireGoldenTest {
                 new WorkFailure("user_exception", "java.lang.IllegalStateException", "boom", "at x"),
                 json(-5)),
             new FlowMessage.Stopped("root.w", 9, "app_ended"),
-            new FlowMessage.Released("root.w"));
+            new FlowMessage.Released("root.w"),
+            new FlowMessage.Queued("root.w", 10));
     for (FlowMessage.Event e : events) {
       samples.put("event-" + WireTags.Event.of(e).name().toLowerCase(java.util.Locale.ROOT), e);
     }

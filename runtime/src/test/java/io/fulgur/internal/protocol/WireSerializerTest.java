@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /** Every message of a call crosses nodes through the compact serializer, and comes back equal. */
 class WireSerializerTest {
+  /** The wire version, the first byte of every message. */
+  private static final byte V = (byte) WireSerializer.VERSION;
+
   private static ActorSystem<Void> system;
   private static Serialization serialization;
   private static ActorRef<FlowMessage> flow;
@@ -99,6 +102,7 @@ class WireSerializerTest {
         List.of(
             new FlowMessage.PlacementFailed("root.w", "pekko://fulgur@127.0.0.1:1234", "no class"),
             new FlowMessage.Started("root.w", 3),
+            new FlowMessage.Queued("root.w", 4),
             new FlowMessage.StateChanged("root.w", json(Map.of("value", 5))),
             new FlowMessage.Done("root.w", 3, json(Map.of("value", List.of("x", "y")))),
             new FlowMessage.Done("root.w", 4, null),
@@ -175,9 +179,9 @@ class WireSerializerTest {
     byte[] trailing = java.util.Arrays.copyOf(bytes, bytes.length + 1);
     refused(trailing, "e4", "after the message's end");
     // a PlacementFailed whose node refers to a shared string that was never written
-    refused(new byte[] {1, 4, 'r', '.', 'w', 1, 3}, "e1", "string reference 3");
+    refused(new byte[] {V, 4, 'r', '.', 'w', 1, 3}, "e1", "string reference 3");
     // an event batch with an unknown event code
-    refused(new byte[] {1, 1, 42}, "eb", "event code 42");
+    refused(new byte[] {V, 1, 42}, "eb", "event code 42");
     // a host batch with an unknown command code (after its app id, flow and printer)
     byte[] batch =
         serializer.toBinary(new HostMessage.Batch("app", flow, printer, List.of(
@@ -191,26 +195,26 @@ class WireSerializerTest {
   @Test
   void lengthsAndCountsAreCheckedAgainstTheBytesThatRemain() {
     // an event batch that claims 2^31-1 events in three bytes: refused before any list is made
-    refused(new byte[] {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}, "eb",
+    refused(new byte[] {V, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}, "eb",
         "count of 2147483647");
     // a number beyond an int where a length is read
-    refused(new byte[] {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, "eb",
+    refused(new byte[] {V, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, "eb",
         "out of range");
     // a string longer than the message
-    refused(new byte[] {1, 100, 'a'}, "e7", "a length of 99");
+    refused(new byte[] {V, 100, 'a'}, "e7", "a length of 99");
     // a shared string whose length would be negative cannot be written: 0 and 1 are null and a
     // reference, so the smallest length is 0 (2); a reference past the strings seen is refused
-    refused(new byte[] {1, 2, 'w', 1, 0}, "e1", "string reference 0");
+    refused(new byte[] {V, 2, 'w', 1, 0}, "e1", "string reference 0");
   }
 
   @Test
   void aDecodedMessageIsValidatedBeforeAnyActorSeesIt() {
     // a Failed event without its failure's reason
-    refused(new byte[] {1, 2, 'w', 3, 0, 0, 0, 0, 0}, "e5", "the failure's reason is missing");
+    refused(new byte[] {V, 2, 'w', 3, 0, 0, 0, 0, 0}, "e5", "the failure's reason is missing");
     // a host batch without its app id
-    refused(new byte[] {1, 0}, "hb", "the app id is missing");
+    refused(new byte[] {V, 0}, "hb", "the app id is missing");
     // a Stopped event without its reason
-    refused(new byte[] {1, 2, 'w', 3, 0}, "e6", "the reason is missing");
+    refused(new byte[] {V, 2, 'w', 3, 0}, "e6", "the reason is missing");
     // a boolean that is neither 0 nor 1 (a line's err flag)
     byte[] print =
         serializer()
