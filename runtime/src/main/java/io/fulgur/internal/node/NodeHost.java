@@ -18,8 +18,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -80,13 +78,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final boolean serveAllRoles;
   private final Settings settings;
   private final String address;
-  /** Parallel calls: as many short ones at once as there are cores ({@link RunnerPool}). */
-  private final ExecutorService runners;
   /**
-   * Sequential calls that could not borrow the node's thread: a thread each at once, as before
-   * the runner pool (the flow waits for such a call; it never queues behind another).
+   * The threads of calls: as many short ones at once as there are cores, at most {@code
+   * fulgur.node.max-call-threads} in all ({@link CallThreads}).
    */
-  private final ExecutorService sequentialRunners;
+  private final CallThreads calls;
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
@@ -111,11 +107,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.roles = Set.copyOf(settings.roles());
     this.serveAllRoles = settings.serveAllRoles();
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
-    this.runners =
-        new RunnerPool(runnerThreads(), Runtime.getRuntime().availableProcessors());
-    this.sequentialRunners = Executors.newCachedThreadPool(runnerThreads());
-    this.node =
-        new WorkActor.Node(context.getSelf(), runners, sequentialRunners, settings, address);
+    this.calls =
+        new CallThreads(
+            runnerThreads(), Runtime.getRuntime().availableProcessors(), settings.maxCallThreads());
+    this.node = new WorkActor.Node(context.getSelf(), calls, settings, address);
     for (String role : roles) {
       context
           .getSystem()
@@ -445,8 +440,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   }
 
   private Behavior<HostMessage> onPostStop() {
-    runners.shutdownNow();
-    sequentialRunners.shutdownNow();
+    calls.shutdownNow();
     return this;
   }
 }

@@ -12,43 +12,129 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A node's runner threads, for parallel calls. At most {@code width} calls (the cores) run at once
- * as long as they are short: a call beyond that waits in a queue and the next runner to finish
- * takes it without parking. A call that has run for {@link #BLOCKED_AFTER_NANOS} no longer counts
- * (it blocks, or works long), so a waiting call never waits behind it for longer than that: a
- * watcher, awake only while calls wait, lets others start in its place, and gives every waiting
- * call a thread of its own once every running call counts as blocked. A cached thread pool instead
- * runs every call on a thread of its own at once, which in a burst of short calls had dozens of
- * runner threads compete with the node's own threads for the cores. A runner idle for a minute
- * ends.
+ * A node's runner threads, for calls. At most {@code width} calls (the cores) run at once as long
+ * as they are short: a call beyond that waits in a queue and the next runner to finish takes it
+ * without parking. A call that has run for {@link #BLOCKED_AFTER_NANOS} no longer counts (it
+ * blocks, or works long), so a waiting call never waits behind it for longer than that: a watcher,
+ * awake only while calls wait, lets others start in its place, and gives every waiting call a
+ * thread of its own once every running call counts as blocked. A cached thread pool instead runs
+ * every call on a thread of its own at once, which in a burst of short calls had dozens of runner
+ * threads compete with the node's own threads for the cores. A runner idle for a minute ends.
+ *
+ * <p><b>The cap.</b> The runners, and the threads lent to calls elsewhere ({@link #hold}), are at
+ * most {@code maxThreads}: a thread that cannot start would take the whole JVM down ("unable to
+ * create native thread"). Beyond it calls wait in the queue, in the order they came, and each
+ * runner that finishes a call takes the next; a thread given back ({@link #release}) lets the
+ * watcher start a runner for them.
  */
 final class RunnerPool extends AbstractExecutorService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunnerPool.class);
   private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** How often, at most, the pool says that calls wait for a thread. */
+  private static final long CAP_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /** How long a call runs before it no longer counts towards the width. */
   static final long BLOCKED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final ThreadFactory factory;
   private final int width;
+  private final int maxThreads;
+  private final String capSetting;
   private final ConcurrentLinkedQueue<Runnable> calls = new ConcurrentLinkedQueue<>();
   /** Calls queued and not taken yet. */
   private final AtomicInteger waiting = new AtomicInteger();
   /** Running calls that count towards the width. */
   private final AtomicInteger counted = new AtomicInteger();
+  /** Live runner threads plus threads held for calls elsewhere: at most {@link #maxThreads}. */
+  private final AtomicInteger threads = new AtomicInteger();
   /** Parked runners, the last parked first. */
   private final ConcurrentLinkedDeque<Runner> parked = new ConcurrentLinkedDeque<>();
   private final Set<Runner> live = ConcurrentHashMap.newKeySet();
   private final Object termination = new Object();
+  private final AtomicLong capWarnedAt = new AtomicLong(System.nanoTime() - CAP_WARNING_NANOS);
   private volatile boolean shutdown;
   private volatile Thread watcher;
   private volatile boolean watcherParked;
 
-  RunnerPool(ThreadFactory factory, int width) {
+  /** A pool of at most {@code maxThreads} threads ({@code capSetting} names it in warnings). */
+  RunnerPool(ThreadFactory factory, int width, int maxThreads, String capSetting) {
+    if (maxThreads < 1) {
+      throw new IllegalArgumentException(capSetting + " must be at least 1, was " + maxThreads);
+    }
     this.factory = factory;
     this.width = Math.max(1, width);
+    this.maxThreads = maxThreads;
+    this.capSetting = capSetting;
+  }
+
+  /**
+   * Takes one of the pool's threads for a call that runs on a thread of its own (a node thread
+   * lent to it), if the cap leaves one; {@link #release} gives it back.
+   */
+  boolean hold() {
+    if (shutdown) {
+      return false;
+    }
+    return takeThread();
+  }
+
+  /** Gives back a thread taken by {@link #hold}: a waiting call may start in its place. */
+  void release() {
+    threads.decrementAndGet();
+    threadFreed();
+  }
+
+  /** Removes a call that still waits for a thread; true if it was there (it never runs then). */
+  boolean cancel(Runnable call) {
+    if (calls.remove(call)) {
+      waiting.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /** Calls waiting for a thread now. */
+  int waiting() {
+    return waiting.get();
+  }
+
+  private boolean takeThread() {
+    while (true) {
+      int t = threads.get();
+      if (t >= maxThreads) {
+        capReached();
+        return false;
+      }
+      if (threads.compareAndSet(t, t + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** A thread ended or was given back: if calls wait, the watcher starts one for them. */
+  private void threadFreed() {
+    if (waiting.get() > 0) {
+      Thread w = watcher;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
+  private void capReached() {
+    long now = System.nanoTime();
+    long last = capWarnedAt.get();
+    if (now - last >= CAP_WARNING_NANOS && capWarnedAt.compareAndSet(last, now)) {
+      LOG.warn(
+          "Every thread this node may run calls on is taken ({} = {}): further calls wait for"
+              + " one to free (their works are PENDING, reason queued)",
+          capSetting,
+          maxThreads);
+    }
   }
 
   @Override
@@ -64,8 +150,10 @@ final class RunnerPool extends AbstractExecutorService {
         break;
       }
       if (counted.compareAndSet(c, c + 1)) {
+        boolean given;
         try {
-          giveRunner(); // room for one more short call: a runner comes for it, counted already
+          // room for one more short call: a runner comes for it, counted already
+          given = giveRunner();
         } catch (RuntimeException | Error e) {
           counted.decrementAndGet();
           if (calls.remove(call)) {
@@ -73,7 +161,11 @@ final class RunnerPool extends AbstractExecutorService {
           }
           throw e; // the caller reports the call as not run; it never runs later
         }
-        return;
+        if (given) {
+          return;
+        }
+        counted.decrementAndGet(); // no thread under the cap: the call waits for one to free
+        break;
       }
     }
     // as many short calls run as there are cores: the next to end takes this one, or the
@@ -86,15 +178,18 @@ final class RunnerPool extends AbstractExecutorService {
     }
   }
 
-  /** Wakes a parked runner for a waiting call, or starts one; the caller counted it already. */
-  private void giveRunner() {
+  /**
+   * Wakes a parked runner for a waiting call, or starts one; the caller counted it already. False
+   * when no runner is parked and the cap leaves no thread to start.
+   */
+  private boolean giveRunner() {
     Runner runner = parked.pollFirst();
     if (runner != null) {
       runner.reserved = true;
       runner.wake();
-    } else {
-      start();
+      return true;
     }
+    return start();
   }
 
   private synchronized void startWatcher() {
@@ -106,6 +201,7 @@ final class RunnerPool extends AbstractExecutorService {
     if (w == null) {
       throw new RejectedExecutionException("no thread for the runner watcher");
     }
+    w.setName(w.getName() + "-watcher");
     w.setDaemon(true);
     watcher = w;
     w.start();
@@ -136,11 +232,17 @@ final class RunnerPool extends AbstractExecutorService {
         int give = counted.get() == 0 ? stuck : Math.min(stuck, width - counted.get());
         for (int i = 0; i < give; i++) {
           counted.incrementAndGet();
+          boolean given;
           try {
-            giveRunner();
+            given = giveRunner();
           } catch (RuntimeException | Error e) {
             // no thread now (the JVM is out of them): the watcher tries again next time round
             counted.decrementAndGet();
+            break;
+          }
+          if (!given) {
+            counted.decrementAndGet();
+            awaitFreeThread();
             break;
           }
         }
@@ -148,16 +250,39 @@ final class RunnerPool extends AbstractExecutorService {
     }
   }
 
-  private void start() {
+  /**
+   * At the cap: every runner is busy, and each takes a waiting call when its own ends; the watcher
+   * sleeps until a thread is freed otherwise ({@link #threadFreed}) or a call comes.
+   */
+  private void awaitFreeThread() {
+    watcherParked = true;
+    if (waiting.get() > 0 && threads.get() >= maxThreads && parked.isEmpty() && !shutdown) {
+      LockSupport.park(this);
+    }
+    watcherParked = false;
+  }
+
+  /** Starts a runner, counted already; false at the cap. */
+  private boolean start() {
+    if (!takeThread()) {
+      return false;
+    }
     Runner runner = new Runner();
     runner.reserved = true;
-    Thread thread = factory.newThread(runner);
-    if (thread == null) {
-      throw new RejectedExecutionException("no thread for a call");
+    try {
+      Thread thread = factory.newThread(runner);
+      if (thread == null) {
+        throw new RejectedExecutionException("no thread for a call");
+      }
+      runner.thread = thread;
+      live.add(runner);
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      live.remove(runner);
+      threads.decrementAndGet();
+      throw e;
     }
-    runner.thread = thread;
-    live.add(runner);
-    thread.start();
+    return true;
   }
 
   /** One runner thread: runs queued calls, and parks while none is queued. */
@@ -214,6 +339,8 @@ final class RunnerPool extends AbstractExecutorService {
         }
       } finally {
         live.remove(this);
+        threads.decrementAndGet();
+        threadFreed();
         if (live.isEmpty() && shutdown) {
           synchronized (termination) {
             termination.notifyAll();

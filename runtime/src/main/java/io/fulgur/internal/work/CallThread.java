@@ -1,5 +1,6 @@
 package io.fulgur.internal.work;
 
+import io.fulgur.internal.node.CallThreads;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,18 +12,66 @@ import org.slf4j.LoggerFactory;
  * call is on the thread. The thread goes on to other calls (a runner thread) or back to the node's
  * own tasks (a node thread lent to the call) the moment the call ends, and must never get an
  * interrupt or a {@code ThreadDeath} meant for a call that has left it.
+ *
+ * <p>Before that, the call may wait for a thread ({@link CallThreads}): whether it has begun, and
+ * whether its flow was told it waits, are kept here, so that RUNNING is reported only once the
+ * call is on its thread.
  */
 final class CallThread {
   private static final Logger LOG = LoggerFactory.getLogger(CallThread.class);
   private static final long DEATH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** What runs the call, given to the node's call threads (taken back if it never began). */
+  private Runnable task;
   private Thread thread;
+  private boolean begun;
+  private boolean cancelled;
+  private boolean queuedReported;
   private boolean stopIssued;
   private boolean left;
 
-  /** The call starts on the current thread. */
-  synchronized void enter() {
+  /** Sets what runs the call, before it is given to a thread; returns it. */
+  synchronized Runnable task(Runnable runsTheCall) {
+    this.task = runsTheCall;
+    return runsTheCall;
+  }
+
+  /**
+   * The call starts on the current thread; true if its flow was told it waited ({@link
+   * #reportQueued}), so that its start is reported at once.
+   */
+  synchronized boolean enter() {
     thread = Thread.currentThread();
+    begun = true;
+    return queuedReported;
+  }
+
+  /** Whether the call has begun on a thread. */
+  synchronized boolean hasBegun() {
+    return begun;
+  }
+
+  /**
+   * True the first time it is asked while the call still waits for a thread: the flow is to be
+   * told so once.
+   */
+  synchronized boolean reportQueued() {
+    if (begun || queuedReported) {
+      return false;
+    }
+    queuedReported = true;
+    return true;
+  }
+
+  /**
+   * Takes the call back from {@code threads} if it still waits for a thread: true if it never
+   * runs now.
+   */
+  synchronized boolean cancel(CallThreads threads) {
+    if (!begun && !cancelled && task != null && threads.cancel(task)) {
+      cancelled = true;
+    }
+    return cancelled;
   }
 
   /** Interrupts the call's thread, if the call is on it. */
@@ -114,6 +163,27 @@ final class CallThread {
       }
     }
     LOG.debug("A forced stop issued for a call did not arrive within a second (the call caught it)");
+  }
+
+  /**
+   * The work's actor is gone, timers with it: a daemon thread forces the call if it is still on
+   * its thread after {@code after} (the thread itself lives on, serving other calls or the node).
+   */
+  void reapLater(String work, Duration after) {
+    Thread reaper =
+        new Thread(
+            () -> {
+              try {
+                if (!awaitLeft(after)) {
+                  forceStop(work, after);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "fulgur-reaper-" + work);
+    reaper.setDaemon(true);
+    reaper.start();
   }
 
   static boolean isThreadDeath(Throwable t) {

@@ -9,6 +9,7 @@ import io.fulgur.WorkOptions;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
+import io.fulgur.internal.node.CallThreads;
 import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -24,7 +25,6 @@ import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.ConcurrentModificationException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -38,8 +38,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * One work on its node: runs its calls one at a time, in order, each outside any actor: a
  * sequential call on the node's thread lent to it ({@link NodeExecutor#lend}), otherwise on a
- * runner thread; reports Started (after a short delay, or never for a call whose Done says
- * it), Done, Failed and Stopped to the flow through the node's host, which batches them; sends the
+ * runner thread, once the node's {@link CallThreads} have one; reports Queued (a call still
+ * waiting for a thread after a short delay), Started (after a short delay on its thread, or never
+ * for a call whose Done says it), Done, Failed and Stopped to the flow through the node's host,
+ * which batches them; sends the
  * work's state while it runs and before Done; ships its output to the flow's node, and sends a
  * call's Done only after its last line was printed. Once its work is released, the actor may
  * wait idle and serve a work placed later on its node, with a new {@code WorkActor} ({@link
@@ -56,22 +58,20 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private record ForceStop(long callId, int binding) implements WorkMessage.Internal {}
 
+  /** A call that waited for a thread (and the flow was told so) has begun on one. */
+  private record CallBegan(long callId, int binding) implements WorkMessage.Internal {}
+
   /**
-   * What a node gives every work actor it makes: the host, the runner threads, the settings and
+   * What a node gives every work actor it makes: the host, the threads of calls, the settings and
    * the node's address.
    *
    * @param host the node's host, which batches the works' events to their flows
-   * @param runners the runner threads of parallel calls
-   * @param sequentialRunners the threads of sequential calls that cannot borrow the node's thread
+   * @param calls the threads that run calls
    * @param settings the node's settings
    * @param address this node's address (a work's instance learns it)
    */
   public record Node(
-      ActorRef<HostMessage> host,
-      ExecutorService runners,
-      ExecutorService sequentialRunners,
-      Settings settings,
-      String address) {}
+      ActorRef<HostMessage> host, CallThreads calls, Settings settings, String address) {}
 
   private static final java.util.concurrent.atomic.AtomicInteger BINDINGS =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -110,7 +110,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final JavaType inputType;
   private final ActorRef<HostMessage> host;
   private final ActorRef<PrintMessage> printer;
-  private final ExecutorService runners;
+  private final CallThreads calls;
   private final Settings settings;
   private final boolean hasState;
   /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
@@ -214,7 +214,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.inputType = Json.inputType(workClass);
     this.host = node.host();
     this.printer = printer;
-    this.runners = options.parallel() ? node.runners() : node.sequentialRunners();
+    this.calls = node.calls();
     this.settings = node.settings();
     this.hasState = StateCodec.hasState(workClass);
     this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
@@ -238,6 +238,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       return onRunFinished(finished);
     } else if (message instanceof ForceStop force) {
       return force.binding() == binding ? onForceStop(force) : this;
+    } else if (message instanceof CallBegan began) {
+      return began.binding() == binding ? onCallBegan(began) : this;
     }
     return this;
   }
@@ -313,14 +315,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     WorkOutput callOutput = output;
     CallThread thread = new CallThread();
     callThread = thread;
-    Runnable call = () -> runCall(self, callId, input, inputClass, callOutput, thread);
+    Runnable call = thread.task(() -> runCall(self, callId, input, inputClass, callOutput, thread));
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
-    if (!options.parallel() && NodeExecutor.lend(call)) {
+    if (!options.parallel() && calls.lend(call)) {
       return;
     }
     try {
-      runners.execute(call);
+      calls.execute(call);
     } catch (RejectedExecutionException e) {
       self.tell(
           new RunFinished(
@@ -353,7 +355,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     JavaType type = inputType;
     try {
       // a forced stop can come from here on: everything after is inside the catches
-      thread.enter();
+      if (thread.enter()) {
+        self.tell(new CallBegan(callId, binding));
+      }
       try {
         OutputRouter.ensureInstalled();
         OutputRouter.bind(output);
@@ -619,7 +623,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private Behavior<WorkMessage> onTick() {
     flushOutput();
     if (current != null) {
-      if (!startedSent) {
+      if (!startedSent && callThread.reportQueued()) {
+        emit(new FlowMessage.Queued(name, current.callId())); // Started follows: CallBegan
+      } else if (!startedSent && callThread.hasBegun()) {
         reportStarted();
       }
       scheduleTick(settings.stateSyncInterval());
@@ -679,6 +685,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
+  private Behavior<WorkMessage> onCallBegan(CallBegan began) {
+    if (current != null && current.callId() == began.callId() && !startedSent) {
+      reportStarted();
+    }
+    return this;
+  }
+
   private Behavior<WorkMessage> onStop(WorkMessage.Stop stop) {
     if (queue != null) {
       for (WorkMessage.Run queued : queue) {
@@ -692,6 +705,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (current != null) {
       if (stopReason == null) {
         stopReason = stop.reason();
+        if (callThread.cancel(calls)) {
+          // it was still waiting for a thread: it never runs, and ends now
+          return onRunFinished(new RunFinished(current.callId(), null, true, false, null));
+        }
         interruptCurrent();
         if (settings.forceStopAfter() != null) {
           forceStop =
@@ -728,35 +745,15 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       // not keep sending it runs
       host.tell(new HostMessage.WorkStopped(appId, name, getContext().getSelf()));
     }
-    if (current != null) {
+    if (current != null && !(callThread != null && callThread.cancel(calls))) {
+      // (a call still waiting for a thread was taken back: it never runs)
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
       interruptCurrent();
       if (callThread != null && settings.forceStopAfter() != null) {
-        reapLater(callThread, name, settings.forceStopAfter());
+        callThread.reapLater(name, settings.forceStopAfter());
       }
     }
     return this;
-  }
-
-  /**
-   * The actor is gone, timers with it: a daemon thread forces the call if it is still on its thread
-   * after {@code after} (the thread itself lives on, serving other calls or the node).
-   */
-  private static void reapLater(CallThread call, String name, java.time.Duration after) {
-    Thread reaper =
-        new Thread(
-            () -> {
-              try {
-                if (!call.awaitLeft(after)) {
-                  call.forceStop(name, after);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "fulgur-reaper-" + name);
-    reaper.setDaemon(true);
-    reaper.start();
   }
 
   /**

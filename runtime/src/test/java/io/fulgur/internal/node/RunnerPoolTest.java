@@ -15,8 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Short calls share a few runner threads; a call never waits for long behind calls that block;
- * every call runs once; the pool shuts down.
+ * Short calls share a few runner threads; a call never waits for long behind calls that block,
+ * unless the cap on threads is reached, when calls wait in order and no thread is added; every
+ * call runs once; the pool shuts down.
  */
 class RunnerPoolTest {
   private final AtomicInteger threads = new AtomicInteger();
@@ -24,6 +25,10 @@ class RunnerPoolTest {
   private RunnerPool pool = pool(2);
 
   private RunnerPool pool(int width) {
+    return pool(width, 1000);
+  }
+
+  private RunnerPool pool(int width, int maxThreads) {
     return new RunnerPool(
         r -> {
           Thread t = new Thread(r, "runner-" + threads.incrementAndGet());
@@ -31,7 +36,9 @@ class RunnerPoolTest {
           t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
           return t;
         },
-        width);
+        width,
+        maxThreads,
+        "test.max-threads");
   }
 
   @AfterEach
@@ -155,5 +162,122 @@ class RunnerPoolTest {
     assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(() -> pool.execute(() -> {}))
         .isInstanceOf(RejectedExecutionException.class);
+  }
+
+  /** A call that blocks until {@code release}, counting how many such calls run at once. */
+  private static Runnable blocking(
+      AtomicInteger running, AtomicInteger most, CountDownLatch release, Runnable then) {
+    return () -> {
+      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        running.decrementAndGet();
+        then.run();
+      }
+    };
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() < deadline).as(what).isTrue();
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void beyondTheCapCallsWaitAndNoThreadIsAdded() throws Exception {
+    pool = pool(2, 4);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(20);
+    List<Integer> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) { // the first four start, the others wait
+      int index = i;
+      Runnable call = blocking(running, most, release, done::countDown);
+      pool.execute(
+          () -> {
+            started.add(index);
+            call.run();
+          });
+    }
+    await("four calls run", () -> running.get() == 4);
+    Thread.sleep(50); // the watcher had time to give the blocked calls more threads: it must not
+    assertThat(running.get()).isEqualTo(4);
+    assertThat(pool.waiting()).isEqualTo(16);
+    assertThat(threads.get()).as("threads made").isLessThanOrEqualTo(4 + 1); // + the watcher
+    release.countDown();
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(most.get()).isEqualTo(4);
+    assertThat(started.subList(0, 4)).containsExactlyInAnyOrder(0, 1, 2, 3);
+  }
+
+  @Test
+  void callsWaitingForAThreadRunInTheOrderTheyCame() throws Exception {
+    pool = pool(2, 1);
+    AtomicInteger running = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    pool.execute(blocking(running, new AtomicInteger(), release, () -> {}));
+    await("the first call runs", () -> running.get() == 1);
+    List<Integer> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(50);
+    for (int i = 0; i < 50; i++) {
+      int index = i;
+      pool.execute(
+          () -> {
+            ran.add(index);
+            done.countDown();
+          });
+    }
+    release.countDown();
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran).isSorted().hasSize(50);
+  }
+
+  @Test
+  void threadsHeldElsewhereCountTowardsTheCapAndFreeItWhenReleased() throws Exception {
+    pool = pool(2, 2);
+    assertThat(pool.hold()).isTrue();
+    assertThat(pool.hold()).isTrue();
+    assertThat(pool.hold()).as("a third thread beyond a cap of 2").isFalse();
+    CompletableFuture<String> call = new CompletableFuture<>();
+    pool.execute(() -> call.complete(Thread.currentThread().getName()));
+    Thread.sleep(50);
+    assertThat(call).as("no thread for the call while both are held").isNotDone();
+    pool.release();
+    assertThat(call.get(10, TimeUnit.SECONDS)).startsWith("runner-");
+    pool.release();
+  }
+
+  @Test
+  void aWaitingCallCanBeTakenBackAndNeverRuns() throws Exception {
+    pool = pool(1, 1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    pool.execute(blocking(running, new AtomicInteger(), release, () -> {}));
+    await("the first call runs", () -> running.get() == 1);
+    AtomicInteger ran = new AtomicInteger();
+    Runnable second = ran::incrementAndGet;
+    Runnable third = ran::incrementAndGet;
+    pool.execute(second);
+    pool.execute(third);
+    assertThat(pool.cancel(second)).isTrue();
+    assertThat(pool.cancel(second)).isFalse();
+    release.countDown();
+    await("the third call runs", () -> ran.get() == 1);
+    assertThat(pool.cancel(third)).as("taken by a thread already").isFalse();
+    Thread.sleep(20);
+    assertThat(ran.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aCapBelowOneIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> pool(2, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("test.max-threads must be at least 1, was 0");
   }
 }
