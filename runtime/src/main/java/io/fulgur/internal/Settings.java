@@ -28,6 +28,8 @@ public record Settings(
     Duration outputFlushInterval,
     int outputBatchLines,
     int outputMaxBufferedLines,
+    long outputMaxBufferedBytesPerNode,
+    int outputMaxLineBytes,
     int messageBudget,
     int maxInstanceSize,
     int maxValueSize,
@@ -65,6 +67,8 @@ public record Settings(
         positive(f, "output.flush-interval"),
         atLeastOne(f, "output.batch-lines"),
         atLeastOne(f, "output.max-buffered-lines"),
+        atLeastOneByte(f, "output.max-buffered-bytes-per-node"),
+        lineLength(f, budget),
         budget,
         cappedBytes(f, "work.max-instance-size", budget),
         cappedBytes(f, "work.max-value-size", budget),
@@ -78,6 +82,27 @@ public record Settings(
       throw new IllegalArgumentException("fulgur." + key + " must be at least 1 byte, was " + max);
     }
     return (int) Math.min(max, budget);
+  }
+
+  /**
+   * At least 1 KiB, and at most a third of half a message: a line's bytes that are not UTF-8
+   * decode to 3-byte replacement characters, and a batch needs every line to fit in half of one.
+   */
+  private static int lineLength(Config f, int budget) {
+    long n = f.getBytes("output.max-line-length");
+    if (n < 1024) {
+      throw new IllegalArgumentException(
+          "fulgur.output.max-line-length must be at least 1KiB, was " + n + " bytes");
+    }
+    return (int) Math.min(n, budget / 2 / 3);
+  }
+
+  private static long atLeastOneByte(Config f, String key) {
+    long n = f.getBytes(key);
+    if (n < 1) {
+      throw new IllegalArgumentException("fulgur." + key + " must be at least 1 byte, was " + n);
+    }
+    return n;
   }
 
   /** Each entry names a package with at least two segments: "com" would open half the world. */

@@ -10,6 +10,7 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
+import io.fulgur.internal.work.OutputBudget;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
 import java.util.HashMap;
@@ -110,7 +111,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.calls =
         new CallThreads(
             runnerThreads(), Runtime.getRuntime().availableProcessors(), settings.maxCallThreads());
-    this.node = new WorkActor.Node(context.getSelf(), calls, settings, address);
+    this.node =
+        new WorkActor.Node(
+            context.getSelf(),
+            calls,
+            new OutputBudget(settings.outputMaxBufferedBytesPerNode()),
+            settings,
+            address);
     for (String role : roles) {
       context
           .getSystem()

@@ -20,8 +20,6 @@ import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -67,11 +65,16 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    *
    * @param host the node's host, which batches the works' events to their flows
    * @param calls the threads that run calls
+   * @param outputBudget the memory the node's works may hold in lines not yet printed
    * @param settings the node's settings
    * @param address this node's address (a work's instance learns it)
    */
   public record Node(
-      ActorRef<HostMessage> host, CallThreads calls, Settings settings, String address) {}
+      ActorRef<HostMessage> host,
+      CallThreads calls,
+      OutputBudget outputBudget,
+      Settings settings,
+      String address) {}
 
   private static final java.util.concurrent.atomic.AtomicInteger BINDINGS =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -272,6 +275,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         queue = null;
         tick = cancel(tick);
         if (output != null && batchesInFlight == 0 && output.isEmpty()) {
+          output.close();
           output = null; // idle: the next call gets a new one
         }
         if (releaseRequested) {
@@ -302,6 +306,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
               settings.outputBatchLines(),
               settings.outputMaxBufferedLines(),
               settings.messageBudget(),
+              settings.outputMaxLineBytes(),
+              node.outputBudget(),
               () -> self.tell(FlushOutput.INSTANCE));
     }
     output.reset();
@@ -327,7 +333,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       self.tell(
           new RunFinished(
               callId,
-              failure("node_stopping", e, "the node is shutting down"),
+              CallFailures.of("node_stopping", e, "the node is shutting down"),
               false,
               false,
               null));
@@ -390,7 +396,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                     null,
                     refused.getMessage() + " (on node " + nodeAddress + ")",
                     null)
-                : failure(
+                : CallFailures.of(
                     "placement_failed",
                     e.getCause(),
                     "class "
@@ -406,7 +412,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                 null);
       } catch (InputError e) {
         failure =
-            failure("input_error", e.getCause(), "input does not fit " + type.toCanonical());
+            CallFailures.of(
+                "input_error", e.getCause(), "input does not fit " + type.toCanonical());
       } catch (WorkStoppedError e) {
         stopped = true;
       } catch (Throwable t) {
@@ -414,7 +421,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (output.stopRequested() || deathSeen) {
           stopped = true;
         } else {
-          failure = failure("user_exception", t, null);
+          failure = CallFailures.of("user_exception", t, null);
         }
       }
     } catch (Throwable late) {
@@ -563,7 +570,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           new FlowMessage.Stopped(
               name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
     } else if (failure != null) {
-      pendingFinal = new FlowMessage.Failed(name, finished.callId(), fit(failure), state);
+      pendingFinal =
+          new FlowMessage.Failed(
+              name, finished.callId(), CallFailures.fit(failure, settings.messageBudget()), state);
     } else {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
@@ -584,6 +593,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onOutputPrinted() {
     batchesInFlight--;
+    if (output != null) {
+      output.acked();
+    }
     flushOutput();
     return sendFinalWhenPrinted();
   }
@@ -740,6 +752,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onPostStop() {
     actorStopped = true;
+    if (output != null) {
+      output.close(); // what it held in the node's output budget goes back
+    }
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
       // not keep sending it runs
@@ -754,28 +769,5 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       }
     }
     return this;
-  }
-
-  /**
-   * The failure with its message and stack trace cut so that the event fits in one message to the
-   * flow (a deep recursion's trace alone can be megabytes).
-   */
-  private WorkFailure fit(WorkFailure f) {
-    int each = settings.messageBudget() / 4;
-    String message = WireSize.cut(f.message(), each);
-    String trace = WireSize.cut(f.stackTrace(), each);
-    return message == f.message() && trace == f.stackTrace()
-        ? f
-        : new WorkFailure(f.reason(), f.exceptionClass(), message, trace);
-  }
-
-  static WorkFailure failure(String reason, Throwable t, String message) {
-    StringWriter trace = new StringWriter();
-    t.printStackTrace(new PrintWriter(trace));
-    return new WorkFailure(
-        reason,
-        t.getClass().getName(),
-        message == null ? t.getMessage() : message + ": " + t.getMessage(),
-        trace.toString());
   }
 }
