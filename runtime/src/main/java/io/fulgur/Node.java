@@ -2,9 +2,11 @@ package io.fulgur;
 
 import com.typesafe.config.Config;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.node.NodeStop;
 import io.fulgur.internal.node.NodeSystem;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -70,6 +72,17 @@ public final class Node implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       // terminated with a failure: it has stopped all the same
     }
+  }
+
+  /**
+   * Why the node stopped when nobody asked it to: the cluster downed it (for example the
+   * split-brain resolver took it for unreachable), refused it, or its actor system ended for
+   * another reason. Empty while the node runs, and when it stopped as asked: {@link #close}, the
+   * JVM shutting down (SIGTERM), or a leave of this node asked of the cluster. A process that
+   * runs a node exits non-zero when this is present, so that its supervisor starts it again.
+   */
+  public Optional<String> unexpectedStop() {
+    return NodeStop.unexpected(system, closed);
   }
 
   /** Leaves the cluster and stops the node (its works are stopped); idempotent. */

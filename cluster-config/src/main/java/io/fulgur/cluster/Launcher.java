@@ -39,8 +39,15 @@ public final class Launcher implements Runnable {
     CommandLine.usage(this, System.out);
   }
 
+  /**
+   * Whether the launcher runs as its JVM's main program, which then exits with its code: only
+   * then does {@code fulgur node} take over SIGTERM and SIGINT ({@link StopSignals}).
+   */
+  static volatile boolean ownsJvm;
+
   /** Runs the launcher; exits the JVM with the command's exit code. */
   public static void main(String[] args) {
+    ownsJvm = true;
     System.exit(execute(args));
   }
 

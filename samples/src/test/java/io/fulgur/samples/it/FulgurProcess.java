@@ -32,12 +32,13 @@ final class FulgurProcess implements AutoCloseable {
   final long startedAt = System.nanoTime();
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private FulgurProcess(String name, Process process, Path log) throws IOException {
     this.name = name;
     this.process = process;
     PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
-    Thread reader =
+    reader =
         new Thread(
             () -> {
               try (BufferedReader in =
@@ -105,15 +106,27 @@ final class FulgurProcess implements AutoCloseable {
     return line.split(" ")[2];
   }
 
+  /** Waits for the process to exit, and for its last lines to be read; its exit code. */
   int awaitExit(Duration deadline) throws InterruptedException {
     if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
       fail(name + " did not exit within " + deadline + ":\n" + tail());
     }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
     return process.exitValue();
   }
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * SIGTERM, then the exit code once it has exited (failing the test after the deadline). Sent
+   * through the process handle: {@code Process.destroy} also closes its output, whose last lines
+   * the test wants to read.
+   */
+  int sigterm(Duration deadline) throws InterruptedException {
+    process.toHandle().destroy();
+    return awaitExit(deadline);
   }
 
   /** SIGKILL: the JVM gets no chance to leave the cluster. */
