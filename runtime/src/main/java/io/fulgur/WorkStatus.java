@@ -8,7 +8,10 @@ package io.fulgur;
 public enum WorkStatus {
   /** The work was never called. */
   NOT_STARTED,
-  /** The call was sent (or waits for a node with the work's role) and has not started yet. */
+  /**
+   * The call was sent (or waits for a node with the work's role, or on its node for a thread:
+   * reason {@code queued}) and has not started yet.
+   */
   PENDING,
   /** {@code onRun} is executing on the work's node. */
   RUNNING,
