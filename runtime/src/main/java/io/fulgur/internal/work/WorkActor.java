@@ -636,7 +636,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     flushOutput();
     if (current != null) {
       if (!startedSent && callThread.reportQueued()) {
-        emit(new FlowMessage.Queued(name, current.callId())); // Started follows: CallBegan
+        emit(new FlowMessage.Queued(name, current.callId())); // CallBegan when it begins
       } else if (!startedSent && callThread.hasBegun()) {
         reportStarted();
       }
@@ -697,9 +697,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
   }
 
+  /** RUNNING follows as for any call: at the next tick, or with the call's Done if it is short. */
   private Behavior<WorkMessage> onCallBegan(CallBegan began) {
     if (current != null && current.callId() == began.callId() && !startedSent) {
-      reportStarted();
+      tick = cancel(tick);
+      scheduleTick(settings.runningReportDelay());
     }
     return this;
   }
