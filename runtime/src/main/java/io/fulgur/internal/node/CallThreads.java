@@ -64,11 +64,6 @@ public final class CallThreads {
     return runners.cancel(call);
   }
 
-  /** Calls waiting for a thread now. */
-  public int waiting() {
-    return runners.waiting();
-  }
-
   /** Stops the runners: queued calls never run, running ones are interrupted. */
   public void shutdownNow() {
     runners.shutdownNow();
