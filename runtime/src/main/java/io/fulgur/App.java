@@ -95,8 +95,8 @@ public final class App {
         .thenRun(
             () ->
                 outcome.complete(
-                    NodeSystem.joinRefusal(system)
-                        .map(Outcome::joinRefused)
+                    NodeSystem.unrequestedStop(system)
+                        .map(Outcome::nodeStopped)
                         .orElseGet(Outcome::nodeTerminated)));
     Outcome result;
     try {

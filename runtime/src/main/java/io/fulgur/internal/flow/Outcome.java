@@ -30,8 +30,8 @@ public record Outcome(
     return failed("the flow's node terminated before the app ended");
   }
 
-  /** An outcome for a flow node that the cluster refused at join, saying why. */
-  public static Outcome joinRefused(String why) {
+  /** An outcome for a flow node that the cluster refused or downed, saying why. */
+  public static Outcome nodeStopped(String why) {
     return failed(why);
   }
 }

@@ -144,6 +144,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     return r -> {
       Thread t = new Thread(r, "fulgur-work-" + n.incrementAndGet());
       t.setDaemon(true);
+      // Works yield the cores to the node's own threads (heartbeats, messages) where the JVM maps
+      // Java priorities to the OS (docs/operations.md, "CPU-bound works").
+      t.setPriority(Thread.MIN_PRIORITY);
       return t;
     };
   }

@@ -47,6 +47,10 @@ public final class NodeSystem {
   public static final DispatcherSelector OUTPUT_DISPATCHER =
       DispatcherSelector.fromConfig("fulgur.output-dispatcher");
 
+  /** Cluster membership and heartbeats, and the node's reachability log. */
+  public static final DispatcherSelector CLUSTER_DISPATCHER =
+      DispatcherSelector.fromConfig("fulgur.cluster-dispatcher");
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeSystem.class);
 
   private NodeSystem() {}
@@ -92,10 +96,17 @@ public final class NodeSystem {
             "fulgur.node.roles: '" + role + "' is not a valid role name");
       }
     }
+    if (settings.hostWorks() && !settings.serveAllRoles() && !worksYieldToTheNode()) {
+      LOG.info(
+          "Works on this node run at the same OS priority as its heartbeats: with more CPU-bound"
+              + " works than cores, start the JVM with -XX:ThreadPriorityPolicy=1"
+              + " -XX:JavaPriority1_To_OSPriority=19 (docs/operations.md, \"CPU-bound works\")");
+    }
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.setup(
                 ctx -> {
+                  ctx.spawn(ReachabilityLog.create(), "reachability", CLUSTER_DISPATCHER);
                   ActorRef<HostMessage> host = null;
                   if (settings.hostWorks()) {
                     host = ctx.spawn(NodeHost.create(settings), "host", WORK_DISPATCHER);
@@ -116,8 +127,46 @@ public final class NodeSystem {
     return system;
   }
 
+  /** Whether this JVM gives the works' threads (Java's lowest priority) a lower OS priority. */
+  static boolean worksYieldToTheNode() {
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean vm =
+          java.lang.management.ManagementFactory.getPlatformMXBean(
+              com.sun.management.HotSpotDiagnosticMXBean.class);
+      return vm != null && "1".equals(vm.getVMOption("ThreadPriorityPolicy").getValue());
+    } catch (RuntimeException e) {
+      return true; // not HotSpot: nothing to advise
+    }
+  }
+
   /** What the guardian spawned, handed to the caller's spawn step. */
   public record Spawned(ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
+
+  /**
+   * Why this node stopped when nobody asked it to: the cluster refused it at join ({@link
+   * #joinRefusal}), or downed it (the split-brain resolver, on the side that lost).
+   */
+  public static Optional<String> unrequestedStop(ActorSystem<?> system) {
+    Optional<String> refused = joinRefusal(system);
+    if (refused.isPresent()) {
+      return refused;
+    }
+    boolean downed =
+        CoordinatedShutdown.get(Adapter.toClassic(system))
+            .getShutdownReason()
+            .filter(r -> r == CoordinatedShutdown.clusterDowningReason())
+            .isPresent();
+    if (!downed) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Fulgur node "
+            + classicSelfAddress(system)
+            + " was downed by the cluster: the split-brain resolver kept the other side after"
+            + " members on both sides took each other for unreachable (the io.fulgur.reachability"
+            + " lines of each node say which; in an even split, such as a cluster of two nodes,"
+            + " the side holding the lowest address stays: see docs/operations.md)");
+  }
 
   /**
    * Why the cluster refused this node, if it did: the node shut itself down because a join

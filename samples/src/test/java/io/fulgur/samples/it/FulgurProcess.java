@@ -63,6 +63,12 @@ final class FulgurProcess implements AutoCloseable {
 
   /** Starts {@code fulgur ARGS...} in a new JVM. */
   static FulgurProcess start(String name, String... args) throws IOException {
+    return start(name, List.of(), args);
+  }
+
+  /** Starts {@code fulgur ARGS...} in a new JVM with more JVM options (they come last). */
+  static FulgurProcess start(String name, List<String> jvmOptions, String... args)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
       fail("the runnable jar " + JAR.toAbsolutePath() + " is missing: run the package phase");
     }
@@ -71,6 +77,10 @@ final class FulgurProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    // as samples/fulgur starts it: works' threads at the lowest OS priority
+    command.add("-XX:ThreadPriorityPolicy=1");
+    command.add("-XX:JavaPriority1_To_OSPriority=19");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(JAR.toAbsolutePath() + File.pathSeparator + TEST_CLASSES.toAbsolutePath());
     command.add("io.fulgur.cluster.Launcher");
@@ -127,6 +137,30 @@ final class FulgurProcess implements AutoCloseable {
   int sigterm(Duration deadline) throws InterruptedException {
     process.toHandle().destroy();
     return awaitExit(deadline);
+  }
+
+  /** SIGSTOP for {@code pause}, then SIGCONT: the whole JVM frozen, as in a long GC pause. */
+  void freeze(Duration pause) throws IOException, InterruptedException {
+    signal("STOP");
+    try {
+      Thread.sleep(pause.toMillis());
+    } finally {
+      signal("CONT");
+    }
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, "" + process.pid()).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      fail("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  /** The lines in which this node took a member for unreachable or saw one downed. */
+  List<String> reachabilityAlarms() {
+    return lines().stream()
+        .filter(l -> l.contains("for UNREACHABLE") || l.contains("DOWNED"))
+        .toList();
   }
 
   /** SIGKILL: the JVM gets no chance to leave the cluster. */
