@@ -8,6 +8,7 @@ import io.fulgur.internal.flow.FlowActor;
 import io.fulgur.internal.flow.Outcome;
 import io.fulgur.internal.node.NodeSystem;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,17 @@ public final class App {
       NodeSystem.shutdown(system, settings.leaveTimeout());
     }
     if (result.failed()) {
+      // a flow node the cluster downed sees its works' nodes go first: say why it all ended
+      Optional<String> stopped = NodeSystem.unrequestedStop(system);
+      if (stopped.isPresent() && !result.message().startsWith(stopped.get())) {
+        result =
+            new Outcome(
+                true,
+                stopped.get() + "; then: " + result.message(),
+                result.workName(),
+                result.workFailure(),
+                result.cause());
+      }
       throw new AppFailedException(
           result.message(), result.workName(), result.workFailure(), result.cause());
     }
