@@ -5,6 +5,7 @@ import io.fulgur.Flow;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkStatus;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.FlowBinding;
 import io.fulgur.internal.FlowCore;
 import io.fulgur.internal.Internals;
@@ -239,7 +240,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     } catch (Throwable t) {
       endRequest =
           Outcome.failed(
-              "The flow's run() threw " + t.getClass().getName() + ": " + t.getMessage(), t);
+              "The flow's run() threw "
+                  + FailureDescription.className(t)
+                  + ": "
+                  + FailureDescription.message(t),
+              t);
     } finally {
       WorkCore.CURRENT_PASS.remove();
       inPass = false;
@@ -274,9 +279,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return scanFailed(
           Outcome.failed(
               "Walking the flow's fields for works and flows failed: "
-                  + e.getClass().getName()
-                  + ": "
-                  + e.getMessage(),
+                  + FailureDescription.summary(e),
               e));
     }
   }
@@ -406,7 +409,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                   + " is not JSON-serialisable (type "
                   + input.getClass().getName()
                   + "): "
-                  + e.getMessage(),
+                  + FailureDescription.message(e),
               e));
     }
   }
@@ -881,7 +884,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     } catch (RuntimeException e) {
       getContext()
           .getLog()
-          .warn("State of work [{}] could not be applied: {}", entry.name, e.getMessage());
+          .warn(
+              "State of work [{}] could not be applied: {}",
+              entry.name,
+              FailureDescription.summary(e));
       return false;
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
@@ -19,8 +20,6 @@ import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -313,7 +312,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     WorkOutput callOutput = output;
     CallThread thread = new CallThread();
     callThread = thread;
-    Runnable call = () -> runCall(self, callId, input, inputClass, callOutput, thread);
+    Runnable call =
+        () -> {
+          try {
+            runCall(self, callId, input, inputClass, callOutput, thread);
+          } catch (Throwable t) {
+            // runCall reports every end of the call itself; this is the net under it: nothing may
+            // leave the call without an end, nor reach the thread it borrowed (for a sequential
+            // call, the node's own, where Pekko takes a fatal error for the JVM's)
+            WorkFailure failure = CallFailures.unreported(name, callId, nodeAddress, t);
+            RUNNER_LOG.error("Work [{}]: {}", name, failure.message());
+            self.tell(new RunFinished(callId, failure, false, false, null));
+          }
+        };
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
     if (!options.parallel() && NodeExecutor.lend(call)) {
@@ -325,7 +336,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       self.tell(
           new RunFinished(
               callId,
-              failure("node_stopping", e, "the node is shutting down"),
+              CallFailures.of("node_stopping", e, "the node is shutting down"),
               false,
               false,
               null));
@@ -386,7 +397,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                     null,
                     refused.getMessage() + " (on node " + nodeAddress + ")",
                     null)
-                : failure(
+                : CallFailures.of(
                     "placement_failed",
                     e.getCause(),
                     "class "
@@ -398,11 +409,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             new WorkFailure(
                 "input_type_refused",
                 null,
-                "work " + name + " on node " + nodeAddress + ": " + e.getCause().getMessage(),
+                "work "
+                    + name
+                    + " on node "
+                    + nodeAddress
+                    + ": "
+                    + FailureDescription.message(e.getCause()),
                 null);
       } catch (InputError e) {
         failure =
-            failure("input_error", e.getCause(), "input does not fit " + type.toCanonical());
+            CallFailures.of(
+                "input_error", e.getCause(), "input does not fit " + type.toCanonical());
       } catch (WorkStoppedError e) {
         stopped = true;
       } catch (Throwable t) {
@@ -410,16 +427,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (output.stopRequested() || deathSeen) {
           stopped = true;
         } else {
-          failure = failure("user_exception", t, null);
+          failure = CallFailures.of("user_exception", t, null);
         }
       }
     } catch (Throwable late) {
-      // a forced stop that arrived after the user's code, while the call was being wrapped up
-      if (!CallThread.isThreadDeath(late)) {
-        throw late;
+      if (CallThread.isThreadDeath(late)) {
+        // a forced stop that arrived after the user's code, while the call was being wrapped up
+        deathSeen = true;
+        stopped = true;
+      } else {
+        // the call's failure could not be described (FailureDescription never throws, but the
+        // JVM may): the call fails all the same
+        failure = CallFailures.unreported(name, callId, nodeAddress, late);
       }
-      deathSeen = true;
-      stopped = true;
     }
     // from here on no interrupt or forced stop meant for the call reaches this thread
     thread.leave(deathSeen);
@@ -445,6 +465,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                   e.getClass().getName(),
                   "the final state of work " + name + " cannot be sent: " + e.getMessage(),
                   null);
+        }
+      } catch (RuntimeException | Error e) {
+        // any other failure to read the state (out of memory, say): the call must still end
+        if (failure == null && !stopped) {
+          failure =
+              CallFailures.of(
+                  "state_error", e, "the final state of work " + name + " cannot be read");
         }
       }
     }
@@ -673,7 +700,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } catch (Json.NotSerializableException e) {
       if (!stateWarningLogged) {
         stateWarningLogged = true;
-        RUNNER_LOG.warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
+        RUNNER_LOG.warn(
+            "State of work [{}] cannot be synced: {}", name, FailureDescription.message(e));
       }
       return null;
     }
@@ -772,13 +800,4 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         : new WorkFailure(f.reason(), f.exceptionClass(), message, trace);
   }
 
-  static WorkFailure failure(String reason, Throwable t, String message) {
-    StringWriter trace = new StringWriter();
-    t.printStackTrace(new PrintWriter(trace));
-    return new WorkFailure(
-        reason,
-        t.getClass().getName(),
-        message == null ? t.getMessage() : message + ": " + t.getMessage(),
-        trace.toString());
-  }
 }

@@ -1,0 +1,245 @@
+package io.fulgur;
+
+import static io.fulgur.Conditions.runApp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.AbstractList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every call ends and every app ends on the embedded node, also when what the runtime has to
+ * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
+ * chain without end, a state that cannot be read.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class HangPathsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  /** An exception whose {@code getMessage()} throws. */
+  static final class Unreadable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getMessage() {
+      throw new IllegalStateException("no message for you");
+    }
+  }
+
+  /** An exception whose {@code toString()} and {@code getStackTrace()} throw. */
+  static final class Opaque extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Opaque() {
+      super("opaque message");
+    }
+
+    @Override
+    public String toString() {
+      throw new IllegalStateException("no text for you");
+    }
+
+    @Override
+    public StackTraceElement[] getStackTrace() {
+      throw new IllegalStateException("no trace for you");
+    }
+  }
+
+  /** An exception whose cause is a new exception every time it is asked: a chain with no end. */
+  static final class Endless extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int depth;
+
+    Endless(int depth) {
+      super("level " + depth);
+      this.depth = depth;
+    }
+
+    @Override
+    public synchronized Throwable getCause() {
+      return new Endless(depth + 1);
+    }
+  }
+
+  /** Throws what its input names. */
+  static class Thrower extends Work<String> {
+    Thrower() {
+      super(WorkOptions.defaults().withRaiseException(false));
+    }
+
+    @Override
+    protected void onRun(String kind) {
+      switch (kind) {
+        case "unreadable" -> throw new Unreadable();
+        case "opaque" -> throw new Opaque();
+        case "endless" -> throw new Endless(0);
+        case "deep" -> {
+          RuntimeException e = new IllegalStateException("the bottom");
+          for (int i = 0; i < 100_000; i++) {
+            e = new RuntimeException("level " + i, e);
+          }
+          throw e;
+        }
+        default -> throw new IllegalArgumentException(kind);
+      }
+    }
+  }
+
+  static class ThrowFlow extends Flow {
+    final Thrower work = new Thrower();
+    final String kind;
+
+    ThrowFlow(String kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public void run() {
+      work.run(kind);
+      if (work.hasFailed()) {
+        stop();
+      }
+    }
+  }
+
+  private static WorkFailure failureOf(String kind) {
+    ThrowFlow flow = new ThrowFlow(kind);
+    runApp(new App(flow), DEADLINE);
+    assertThat(flow.work.hasFailed()).isTrue();
+    WorkFailure failure = flow.work.failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo("user_exception");
+    return failure;
+  }
+
+  @Test
+  void anExceptionWhoseMessageCannotBeReadFailsItsCallAndSaysSo() {
+    WorkFailure failure = failureOf("unreadable");
+    assertThat(failure.exceptionClass()).isEqualTo(Unreadable.class.getName());
+    assertThat(failure.message())
+        .isEqualTo(
+            "<the exception's getMessage() threw java.lang.IllegalStateException: no message for"
+                + " you>");
+    assertThat(failure.stackTrace())
+        .startsWith(Unreadable.class.getName())
+        .contains("Thrower.onRun");
+  }
+
+  @Test
+  void anExceptionWhoseTextAndStackTraceCannotBeReadFailsItsCallAndSaysSo() {
+    WorkFailure failure = failureOf("opaque");
+    assertThat(failure.exceptionClass()).isEqualTo(Opaque.class.getName());
+    assertThat(failure.message()).isEqualTo("opaque message");
+    assertThat(failure.stackTrace())
+        .startsWith(Opaque.class.getName() + ": opaque message")
+        .contains(
+            "<the exception's toString() threw java.lang.IllegalStateException: no text for you>")
+        .contains(
+            "<the exception's getStackTrace() threw java.lang.IllegalStateException: no trace for"
+                + " you>");
+  }
+
+  @Test
+  void aCauseChainWithoutEndFailsItsCallWithTheChainCut() {
+    WorkFailure failure = failureOf("endless");
+    assertThat(failure.message()).isEqualTo("level 0");
+    assertThat(failure.stackTrace())
+        .contains("Caused by: " + Endless.class.getName() + ": level 1")
+        .contains("[cause chain cut after");
+  }
+
+  @Test
+  void aVeryDeepCauseChainFailsItsCallWithTheChainCut() {
+    WorkFailure failure = failureOf("deep");
+    assertThat(failure.message()).isEqualTo("level 99999");
+    assertThat(failure.stackTrace())
+        .contains("Caused by: java.lang.RuntimeException: level 99998")
+        .contains("[cause chain cut after")
+        .doesNotContain("the bottom");
+  }
+
+  static class UnreadableFlow extends Flow {
+    @Override
+    public void run() {
+      throw new Unreadable();
+    }
+  }
+
+  @Test
+  void aFlowExceptionWhoseMessageCannotBeReadFailsTheApp() {
+    assertThatThrownBy(() -> runApp(new App(new UnreadableFlow()), DEADLINE))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("The flow's run() threw " + Unreadable.class.getName())
+        .hasMessageContaining("<the exception's getMessage() threw")
+        .hasCauseInstanceOf(Unreadable.class);
+  }
+
+  /** An error a user's collection throws, as a bug in it would. */
+  static final class Broken extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Broken(String message) {
+      super(message);
+    }
+  }
+
+  /** A list of strings that throws an error when it is read. */
+  static final class UnreadableList extends AbstractList<String> {
+    @Override
+    public int size() {
+      throw new Broken("this list cannot be read");
+    }
+
+    @Override
+    public String get(int index) {
+      throw new Broken("this list cannot be read");
+    }
+  }
+
+  /** Puts an unreadable list in its state, for longer than a state sync if asked to. */
+  static class UnreadableState extends Work<Integer> {
+    public List<String> items;
+
+    UnreadableState() {
+      super(WorkOptions.defaults().withRaiseException(false));
+    }
+
+    @Override
+    protected void onRun(Integer millis) throws InterruptedException {
+      items = new UnreadableList();
+      Thread.sleep(millis);
+    }
+  }
+
+  static class UnreadableStateFlow extends Flow {
+    final UnreadableState work = new UnreadableState();
+    final int millis;
+
+    UnreadableStateFlow(int millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public void run() {
+      work.run(millis);
+      if (work.hasFailed()) {
+        stop();
+      }
+    }
+  }
+
+  @Test
+  void aFinalStateThatThrowsAnErrorWhenReadFailsTheCallWithStateError() {
+    for (int millis : new int[] {0, 400}) {
+      // 400 ms: the state is read while the call runs too (fulgur.work.state-sync-interval)
+      UnreadableStateFlow flow = new UnreadableStateFlow(millis);
+      runApp(new App(flow), DEADLINE);
+      WorkFailure failure = flow.work.failure().orElseThrow();
+      assertThat(failure.reason()).as("after %d ms", millis).isEqualTo("state_error");
+      assertThat(failure.message()).contains("root.work.items", "this list cannot be read");
+    }
+  }
+}
