@@ -5,6 +5,7 @@ import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.PrintMessage;
@@ -306,7 +307,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private void refuse(String appId, HostMessage.Place place, String message) {
     getContext().getLog().warn("Cannot host work [{}]: {}", place.work(), message);
-    emit(appId, new FlowMessage.PlacementFailed(place.work(), address, message));
+    emit(
+        appId,
+        EventFit.fit(
+            new FlowMessage.PlacementFailed(place.work(), address, message),
+            settings.messageBudget()));
   }
 
   private Behavior<HostMessage> onEmit(HostMessage.Emit emit) {

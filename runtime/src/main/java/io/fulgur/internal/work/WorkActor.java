@@ -11,6 +11,7 @@ import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -586,7 +587,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           new FlowMessage.Stopped(
               name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
     } else if (failure != null) {
-      pendingFinal = new FlowMessage.Failed(name, finished.callId(), fit(failure), state);
+      FlowMessage.Failed failed =
+          EventFit.fit(
+              new FlowMessage.Failed(name, finished.callId(), failure, state),
+              settings.messageBudget());
+      if (failed.state() == null && state != null) {
+        getContext()
+            .getLog()
+            .warn(
+                "Work [{}] failed, and its state is not sent: with the failure it would not fit in"
+                    + " one message to the flow",
+                name);
+      }
+      pendingFinal = failed;
     } else {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
@@ -787,17 +800,5 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     reaper.start();
   }
 
-  /**
-   * The failure with its message and stack trace cut so that the event fits in one message to the
-   * flow (a deep recursion's trace alone can be megabytes).
-   */
-  private WorkFailure fit(WorkFailure f) {
-    int each = settings.messageBudget() / 4;
-    String message = WireSize.cut(f.message(), each);
-    String trace = WireSize.cut(f.stackTrace(), each);
-    return message == f.message() && trace == f.stackTrace()
-        ? f
-        : new WorkFailure(f.reason(), f.exceptionClass(), message, trace);
-  }
 
 }
