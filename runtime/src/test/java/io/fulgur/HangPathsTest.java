@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Every call ends and every app ends on the embedded node, also when what the runtime has to
  * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
- * chain without end, a state that cannot be read.
+ * chain without end, an error while the flow's components are scanned, a state that cannot be
+ * read.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HangPathsTest {
@@ -175,6 +177,94 @@ class HangPathsTest {
         .hasMessageContaining("The flow's run() threw " + Unreadable.class.getName())
         .hasMessageContaining("<the exception's getMessage() threw")
         .hasCauseInstanceOf(Unreadable.class);
+  }
+
+  /** A list of works that throws an error when asked its size, once armed. */
+  static final class BrokenList extends AbstractList<Work<?>> {
+    volatile boolean armed;
+
+    BrokenList(boolean armed) {
+      this.armed = armed;
+    }
+
+    @Override
+    public int size() {
+      if (armed) {
+        throw new Broken("this list is broken");
+      }
+      return 0;
+    }
+
+    @Override
+    public Work<?> get(int index) {
+      throw new IndexOutOfBoundsException(index);
+    }
+  }
+
+  static class BrokenAtStartFlow extends Flow {
+    final List<Work<?>> works = new BrokenList(true);
+
+    @Override
+    public void run() {
+      stop();
+    }
+  }
+
+  @Test
+  void anErrorWhileTheFlowIsScannedAtStartFailsTheAppWithAnInternalError() {
+    assertThatThrownBy(() -> runApp(new App(new BrokenAtStartFlow()), DEADLINE))
+        .isInstanceOfSatisfying(
+            AppFailedException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith("internal_error: ")
+                    .contains(Broken.class.getName() + ": this list is broken"))
+        .hasCauseInstanceOf(Broken.class);
+  }
+
+  /** Runs until the test lets it go, or it is stopped. */
+  static class Gate extends Work<String> {
+    static volatile CountDownLatch latch = new CountDownLatch(1);
+
+    Gate() {
+      super(WorkOptions.defaults().withParallel(true));
+    }
+
+    @Override
+    protected void onRun(String input) throws InterruptedException {
+      latch.await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  static class BrokenAfterAPassFlow extends Flow {
+    final Gate gate = new Gate();
+    final BrokenList works = new BrokenList(false);
+
+    @Override
+    public void run() {
+      gate.run("go");
+      if (gate.isRunning()) {
+        works.armed = true; // the scan after this pass finds the list broken
+      }
+    }
+  }
+
+  @Test
+  void anErrorInTheScanAfterAPassFailsTheAppAndStopsItsRunningCall() {
+    Gate.latch = new CountDownLatch(1);
+    BrokenAfterAPassFlow flow = new BrokenAfterAPassFlow();
+    try {
+      assertThatThrownBy(() -> runApp(new App(flow), DEADLINE))
+          .isInstanceOf(AppFailedException.class)
+          .hasMessageStartingWith("internal_error: ")
+          .hasMessageContaining("this list is broken");
+    } finally {
+      Gate.latch.countDown();
+    }
+    assertThat(flow.gate.hasStopped()).isTrue();
+    assertThat(flow.gate.statusHistory())
+        .last()
+        .satisfies(change -> assertThat(change.reason()).isEqualTo("app_ended"));
   }
 
   /** An error a user's collection throws, as a bug in it would. */

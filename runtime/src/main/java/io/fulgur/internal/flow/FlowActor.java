@@ -35,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -139,7 +141,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private Outcome finalOutcome;
 
   /**
-   * The flow actor of an app.
+   * The flow actor of an app. It is never restarted: a restart would run the app again from the
+   * top with no record of the calls already sent. An exception in one of its handlers fails the
+   * app with reason {@code internal_error} ({@link #onHandlerFailed}); if it stops for any other
+   * reason before the app ended, {@code outcome} is completed as failed all the same.
    *
    * @param root the root flow
    * @param localHost this node's host, or null if the flow's node hosts no works
@@ -151,10 +156,22 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       ActorRef<HostMessage> localHost,
       Settings settings,
       CompletableFuture<Outcome> outcome) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> new FlowActor(ctx, timers, root, localHost, settings, outcome)));
+    Behavior<FlowMessage> flow =
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> {
+                      try {
+                        return new FlowActor(ctx, timers, root, localHost, settings, outcome);
+                      } catch (Throwable t) {
+                        outcome.complete(
+                            Outcome.internalError(
+                                "the flow actor could not start: " + FailureDescription.summary(t),
+                                t));
+                        return Behaviors.stopped();
+                      }
+                    }));
+    return Behaviors.supervise(flow).onFailure(SupervisorStrategy.stop());
   }
 
   private FlowActor(
@@ -183,7 +200,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   @Override
   public Receive<FlowMessage> createReceive() {
-    return newReceiveBuilder()
+    // an exception in any handler ends the app: none may leave App.run() waiting
+    return new GuardedReceive<>(
+        newReceiveBuilder()
         .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
         .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
         .onMessage(HostsChanged.class, this::onHostsChanged)
@@ -195,7 +214,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
         .onMessage(ListingSettled.class, this::onListingSettled)
         .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
         .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
-        .build();
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build(),
+        this::onHandlerFailed);
   }
 
   // ---- passes
@@ -1090,4 +1111,48 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
   }
 
+  /**
+   * A handler threw (a bug, or user code that the flow actor runs outside a pass, such as a
+   * collection walked by the scan): the app fails with reason {@code internal_error}, ending as any
+   * failed app does. If it was already ending, or cannot end that way, the outcome is completed at
+   * once and the actor stops; the hosts then stop the app's works when they see it gone.
+   */
+  private Behavior<FlowMessage> onHandlerFailed(Object what, Throwable thrown) {
+    Outcome failure = Outcome.handlerFailed(what, thrown);
+    getContext()
+        .getLog()
+        .error("App [{}]: {}\n{}", appId, failure.message(), FailureDescription.trace(thrown));
+    if (!ending && what instanceof FlowMessage) {
+      try {
+        beginEnd(failure);
+        return next();
+      } catch (Throwable again) {
+        getContext()
+            .getLog()
+            .error(
+                "App [{}] cannot release its works: {}", appId, FailureDescription.summary(again));
+      }
+    }
+    if (!finished) {
+      finished = true;
+      outcome.complete(finalOutcome != null ? finalOutcome : failure);
+    }
+    return Behaviors.stopped();
+  }
+
+  /**
+   * Stopped before the app ended: App.run() must not wait for it. A node that is stopping says why
+   * itself when it has terminated (App), so only a stop of the actor alone is reported here.
+   */
+  private Behavior<FlowMessage> onPostStop() {
+    boolean nodeStopping =
+        org.apache.pekko.actor.CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
+            .getShutdownReason()
+            .isPresent();
+    if (!finished && !nodeStopping) {
+      finished = true;
+      outcome.complete(Outcome.internalError("the flow actor stopped before the app ended", null));
+    }
+    return this;
+  }
 }
