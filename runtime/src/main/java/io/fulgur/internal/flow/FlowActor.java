@@ -827,6 +827,15 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       releasedOrGone(entry);
       return next();
     }
+    if (!entry.hasActive()) {
+      // its actor there failed after its calls had ended (their events said so): it is placed
+      // again at its next call
+      getContext()
+          .getLog()
+          .info("Work [{}] is not on node [{}] any more: {}", entry.name, failed.nodeAddress(),
+              failed.message());
+      return next();
+    }
     WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
     for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);

@@ -364,17 +364,44 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     return this;
   }
 
+  /**
+   * A work actor stopped without being released. Unless the host stopped it (then it no longer
+   * knows it under its work), its calls fail and the flow learns that the work is not here any
+   * more: it places the work again at its next call.
+   */
   private Behavior<HostMessage> onWorkStopped(HostMessage.WorkStopped stopped) {
     AppLink link = apps.get(stopped.appId());
-    if (link != null && link.works.remove(stopped.work(), stopped.ref())) {
-      getContext()
-          .getLog()
-          .warn(
-              "Work [{}] of app [{}] stopped on node {} without being released",
-              stopped.work(),
-              stopped.appId(),
-              address);
+    if (link == null || !link.works.remove(stopped.work(), stopped.ref())) {
+      return this;
     }
+    String why =
+        stopped.why() != null
+            ? stopped.why()
+            : "the actor of work "
+                + stopped.work()
+                + " on node "
+                + address
+                + " stopped unexpectedly";
+    getContext()
+        .getLog()
+        .warn(
+            "Work [{}] of app [{}] is gone from this node: {}",
+            stopped.work(),
+            stopped.appId(),
+            why);
+    WorkFailure failure = new WorkFailure("internal_error", null, why, null);
+    for (long callId : stopped.calls()) {
+      emit(
+          stopped.appId(),
+          EventFit.fit(
+              new FlowMessage.Failed(stopped.work(), callId, failure, null),
+              settings.messageBudget()));
+    }
+    emit(
+        stopped.appId(),
+        EventFit.fit(
+            new FlowMessage.PlacementFailed(stopped.work(), address, why),
+            settings.messageBudget()));
     return this;
   }
 

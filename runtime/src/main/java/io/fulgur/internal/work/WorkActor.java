@@ -138,6 +138,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private boolean released;
   private JsonNode lastState;
   private volatile boolean stateWarningLogged;
+  /** Why a handler of this actor failed, if one did: its calls fail with it. */
+  private String failedWith;
 
   /**
    * A work actor for a work class loaded on this node. The instance is made by the first call, on
@@ -162,18 +164,37 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Node node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx ->
-            withFirstRun(
-                new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node),
-                firstRun));
+        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, printer, firstRun));
   }
 
-  /** {@code actor}, its first call started if there is one. */
-  private static WorkActor withFirstRun(WorkActor actor, WorkMessage.Run firstRun) {
-    if (firstRun != null) {
-      actor.start(firstRun);
+  /**
+   * The work's actor, its first call started if there is one. A work that cannot be made here (a
+   * type it needs is missing on this node, say) is reported to the host, which fails its calls with
+   * {@code placement_failed} and forgets it; the actor stops.
+   */
+  private static Behavior<WorkMessage> bind(
+      ActorContext<WorkMessage> ctx,
+      Node node,
+      String appId,
+      String name,
+      Class<? extends Work<?>> workClass,
+      WorkOptions options,
+      JsonNode initialState,
+      ActorRef<PrintMessage> printer,
+      WorkMessage.Run firstRun) {
+    try {
+      WorkActor actor =
+          new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node);
+      if (firstRun != null) {
+        actor.start(firstRun);
+      }
+      return actor;
+    } catch (Throwable t) {
+      String why = CallFailures.notMade(name, workClass, node.address(), t);
+      RUNNER_LOG.error("{}\n{}", why, FailureDescription.trace(t));
+      node.host().tell(new HostMessage.WorkStopped(appId, name, ctx.getSelf(), List.of(), why));
+      return Behaviors.stopped();
     }
-    return actor;
   }
 
   /**
@@ -185,11 +206,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
-                ? withFirstRun(
-                    new WorkActor(
-                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
-                        b.printer(), node),
-                    b.firstRun())
+                ? bind(
+                    ctx, node, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
+                    b.printer(), b.firstRun())
                 : Behaviors.same());
   }
 
@@ -220,10 +239,21 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
   }
 
-  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
-  // Receive would cost every one of them its own handler tables.
   @Override
   public Behavior<WorkMessage> onMessage(WorkMessage message) {
+    try {
+      return dispatch(message);
+    } catch (Throwable t) {
+      // the actor stops; its host fails its calls with this (onPostStop) and forgets it
+      failedWith = CallFailures.actorFailed(name, nodeAddress, message, t);
+      RUNNER_LOG.error("{}\n{}", failedWith, FailureDescription.trace(t));
+      return Behaviors.stopped();
+    }
+  }
+
+  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
+  // Receive would cost every one of them its own handler tables.
+  private Behavior<WorkMessage> dispatch(WorkMessage message) {
     if (message instanceof WorkMessage.Run run) {
       return onRun(run);
     } else if (message instanceof WorkMessage.Stop stop) {
@@ -766,8 +796,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     actorStopped = true;
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
-      // not keep sending it runs
-      host.tell(new HostMessage.WorkStopped(appId, name, getContext().getSelf()));
+      // not keep sending it runs, and fails the calls it had
+      host.tell(
+          new HostMessage.WorkStopped(
+              appId,
+              name,
+              getContext().getSelf(),
+              CallFailures.open(current, pendingFinal, queue),
+              failedWith));
     }
     if (current != null) {
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
@@ -799,6 +835,4 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     reaper.setDaemon(true);
     reaper.start();
   }
-
-
 }
