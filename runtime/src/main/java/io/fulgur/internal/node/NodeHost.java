@@ -4,6 +4,7 @@ import io.fulgur.CloudCompute;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
@@ -186,42 +187,78 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     List<HostMessage.Command> commands = batch.commands();
     for (int i = 0; i < commands.size(); i++) {
       HostMessage.Command command = commands.get(i);
-      if (command instanceof HostMessage.Place place) {
-        // the run that follows its placement (as the flow sends them) starts with the work's
-        // actor: one message less per work
-        HostMessage.RunWork first =
-            i + 1 < commands.size()
-                    && commands.get(i + 1) instanceof HostMessage.RunWork run
-                    && run.work().equals(place.work())
-                ? run
-                : null;
-        if (place(batch.appId(), link, place, first) && first != null) {
-          i++;
-        }
-      } else if (command instanceof HostMessage.RunWork run) {
-        ActorRef<WorkMessage> work = link.works.get(run.work());
-        if (work != null) {
-          work.tell(new WorkMessage.Run(run.callId(), run.input(), run.inputClass()));
-        } else {
-          emit(
-              batch.appId(),
-              new FlowMessage.Failed(
-                  run.work(),
-                  run.callId(),
-                  new WorkFailure(
-                      "placement_failed", null, "the work is not on node " + address, null),
-                  null));
-        }
-      } else if (command instanceof HostMessage.StopWork stop) {
-        ActorRef<WorkMessage> work = link.works.get(stop.work());
-        if (work != null) {
-          work.tell(new WorkMessage.Stop(stop.reason(), stop.release()));
-        } else if (stop.release()) {
-          emit(batch.appId(), new FlowMessage.Released(stop.work()));
-        }
+      try {
+        i = carryOut(batch.appId(), link, commands, i);
+      } catch (RuntimeException | Error e) {
+        // one command that cannot be carried out fails what it was for, not the host: every app
+        // on this node depends on it
+        refused(batch.appId(), command, e);
       }
     }
     return this;
+  }
+
+  /**
+   * Carries out command {@code i} of a batch; returns the index of the last command it took (a
+   * placement takes the run that follows it).
+   */
+  private int carryOut(String appId, AppLink link, List<HostMessage.Command> commands, int i) {
+    HostMessage.Command command = commands.get(i);
+    if (command instanceof HostMessage.Place place) {
+      // the run that follows its placement (as the flow sends them) starts with the work's
+      // actor: one message less per work
+      HostMessage.RunWork first =
+          i + 1 < commands.size()
+                  && commands.get(i + 1) instanceof HostMessage.RunWork run
+                  && run.work().equals(place.work())
+              ? run
+              : null;
+      if (place(appId, link, place, first) && first != null) {
+        return i + 1;
+      }
+    } else if (command instanceof HostMessage.RunWork run) {
+      ActorRef<WorkMessage> work = link.works.get(run.work());
+      if (work != null) {
+        work.tell(new WorkMessage.Run(run.callId(), run.input(), run.inputClass()));
+      } else {
+        emit(
+            appId,
+            new FlowMessage.Failed(
+                run.work(),
+                run.callId(),
+                new WorkFailure(
+                    "placement_failed", null, "the work is not on node " + address, null),
+                null));
+      }
+    } else if (command instanceof HostMessage.StopWork stop) {
+      ActorRef<WorkMessage> work = link.works.get(stop.work());
+      if (work != null) {
+        work.tell(new WorkMessage.Stop(stop.reason(), stop.release()));
+      } else if (stop.release()) {
+        emit(appId, new FlowMessage.Released(stop.work()));
+      }
+    }
+    return i;
+  }
+
+  /**
+   * A command could not be carried out: the flow learns it as it would any refusal, so that what
+   * the command was for ends (a placement fails its work's calls, a run fails, a release is done).
+   */
+  private void refused(String appId, HostMessage.Command command, Throwable e) {
+    String why =
+        "node " + address + " could not carry out the command: " + FailureDescription.summary(e);
+    getContext().getLog().error("{}\n{}", why, FailureDescription.trace(e));
+    if (command instanceof HostMessage.Place place) {
+      refuse(appId, place, "work " + place.work() + " could not be placed: " + why);
+    } else if (command instanceof HostMessage.RunWork run) {
+      emit(
+          appId,
+          new FlowMessage.Failed(
+              run.work(), run.callId(), new WorkFailure("internal_error", null, why, null), null));
+    } else if (command instanceof HostMessage.StopWork stop && stop.release()) {
+      emit(appId, new FlowMessage.Released(stop.work()));
+    }
   }
 
   /**
@@ -250,7 +287,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
               + " (worker nodes need the app's classes)");
       return false;
     } catch (RuntimeException | LinkageError e) {
-      refuse(appId, place, "class " + place.workClass() + " cannot be used: " + e);
+      refuse(
+          appId,
+          place,
+          "class " + place.workClass() + " cannot be used: " + FailureDescription.summary(e));
       return false;
     }
     WorkOptions options =

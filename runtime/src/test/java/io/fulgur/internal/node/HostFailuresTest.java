@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A node's host with a flow of probes, when something fails on the node: a work actor that stops
- * unexpectedly has its calls failed and is forgotten.
+ * unexpectedly has its calls failed and is forgotten, and a command the host cannot carry out is
+ * answered while the host goes on serving.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HostFailuresTest {
@@ -65,6 +66,20 @@ class HostFailuresTest {
     protected void onRun(Integer input) throws InterruptedException {
       ENTERED.countDown();
       RELEASE.await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Doubles its input. */
+  static class Doubler extends Work<Integer> {
+    public int result;
+
+    Doubler() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      result = input * 2;
     }
   }
 
@@ -136,5 +151,26 @@ class HostFailuresTest {
     app.send(place("root.gate", Gate.class.getName(), "cpu"), run("root.gate", 3, 0));
     FlowMessage.Done done = (FlowMessage.Done) app.next();
     assertThat(done.callId()).isEqualTo(3);
+  }
+
+  @Test
+  void aCommandTheHostCannotCarryOutIsAnsweredAndTheHostGoesOn() {
+    ProbeFlow app = new ProbeFlow("app-bad-command");
+    // not a valid role name: making the work's options for it throws on this node, which
+    // serves every compute name
+    app.send(place("root.bad", Doubler.class.getName(), "not a role!"), run("root.bad", 1, 1));
+    FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) app.next();
+    assertThat(failed.work()).isEqualTo("root.bad");
+    assertThat(failed.message())
+        .contains("root.bad", NodeSystem.address(system), "IllegalArgumentException")
+        .contains("not a role!");
+    FlowMessage.Failed refused = (FlowMessage.Failed) app.next();
+    assertThat(refused.callId()).isEqualTo(1);
+    assertThat(refused.failure().reason()).isEqualTo("placement_failed");
+
+    app.send(place("root.good", Doubler.class.getName(), "cpu"), run("root.good", 2, 21));
+    FlowMessage.Done done = (FlowMessage.Done) app.next();
+    assertThat(done.callId()).isEqualTo(2);
+    assertThat(done.state().get("result").asInt()).isEqualTo(42);
   }
 }
