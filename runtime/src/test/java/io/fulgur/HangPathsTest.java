@@ -4,6 +4,8 @@ import static io.fulgur.Conditions.runApp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.List;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * Every call ends and every app ends on the embedded node, also when what the runtime has to
  * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
  * chain without end, an error while the flow's components are scanned, a state that cannot be
- * read.
+ * read, a console that throws.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HangPathsTest {
@@ -331,5 +333,58 @@ class HangPathsTest {
       assertThat(failure.reason()).as("after %d ms", millis).isEqualTo("state_error");
       assertThat(failure.message()).contains("root.work.items", "this list cannot be read");
     }
+  }
+
+  /** Prints one line. */
+  static class Printer extends Work<String> {
+    Printer() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(String line) {
+      System.out.println(line);
+    }
+  }
+
+  static class PrintFlow extends Flow {
+    final Printer work = new Printer();
+
+    @Override
+    public void run() {
+      work.run("hello");
+      stop();
+    }
+  }
+
+  /** A console that throws at every print, as a broken stream a user installed might. */
+  static final class ThrowingConsole extends PrintStream {
+    ThrowingConsole() {
+      super(OutputStream.nullOutputStream(), true);
+    }
+
+    @Override
+    public void print(String s) {
+      throw new IllegalStateException("the console is gone");
+    }
+
+    @Override
+    public void print(Object o) {
+      throw new IllegalStateException("the console is gone");
+    }
+  }
+
+  @Test
+  void aConsoleThatThrowsDoesNotHoldTheCallsThatPrint() {
+    PrintFlow flow = new PrintFlow();
+    App app = new App(flow);
+    PrintStream original = System.out;
+    System.setOut(new ThrowingConsole());
+    try {
+      runApp(app, DEADLINE);
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(flow.work.hasSucceeded()).isTrue();
   }
 }
