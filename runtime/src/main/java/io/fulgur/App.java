@@ -59,7 +59,8 @@ public final class App {
    * Runs the app on the calling thread until it ends.
    *
    * @throws AppFailedException if a work with {@code raiseException} failed, the flow called
-   *     {@code fail}, the flow's {@code run()} threw, or the node could not start
+   *     {@code fail}, the flow's {@code run()} threw, or the node could not start or did not join
+   *     its cluster within {@code fulgur.node.join-timeout}
    * @throws IllegalStateException if this App already ran
    */
   public void run() {
@@ -98,6 +99,8 @@ public final class App {
                     NodeSystem.joinRefusal(system)
                         .map(Outcome::joinRefused)
                         .orElseGet(Outcome::nodeTerminated)));
+    NodeSystem.onNotUpWithin(
+        system, settings.joinTimeout(), why -> outcome.complete(Outcome.joinFailed(why)));
     Outcome result;
     try {
       result = outcome.get();

@@ -4,8 +4,12 @@ import static io.fulgur.Conditions.runApp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.List;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * Every call ends and every app ends on the embedded node, also when what the runtime has to
  * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
  * chain without end, an error while the flow's components are scanned, a state that cannot be
- * read, a console that throws.
+ * read, a console that throws, a cluster the flow's node cannot join.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HangPathsTest {
@@ -386,5 +390,31 @@ class HangPathsTest {
       System.setOut(original);
     }
     assertThat(flow.work.hasSucceeded()).isTrue();
+  }
+
+  static class NeverRuns extends Flow {
+    @Override
+    public void run() {
+      stop();
+    }
+  }
+
+  @Test
+  void anAppWhoseNodeCannotJoinItsClusterFailsAfterTheJoinTimeout() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort(); // closed: nothing listens there
+    }
+    App app =
+        new App(
+            new NeverRuns(),
+            ConfigFactory.parseString("fulgur.node.join-timeout = 2s")
+                .withValue(
+                    "pekko.cluster.seed-nodes",
+                    ConfigValueFactory.fromIterable(List.of("pekko://fulgur@127.0.0.1:" + port))));
+    assertThatThrownBy(() -> runApp(app, DEADLINE))
+        .isInstanceOf(AppFailedException.class)
+        .hasMessageContaining("did not join the cluster within PT2S")
+        .hasMessageContaining("fulgur.node.join-timeout");
   }
 }

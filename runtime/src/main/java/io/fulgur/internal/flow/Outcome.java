@@ -53,4 +53,9 @@ public record Outcome(
   public static Outcome joinRefused(String why) {
     return failed(why);
   }
+
+  /** An outcome for a flow node that did not join its cluster in time, saying why. */
+  public static Outcome joinFailed(String why) {
+    return failed(why);
+  }
 }
