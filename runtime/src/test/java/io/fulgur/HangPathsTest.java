@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * Every call ends and every app ends on the embedded node, also when what the runtime has to
  * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
  * chain without end, an error while the flow's components are scanned, a state that cannot be
- * read, a console that throws, a cluster the flow's node cannot join.
+ * read or built back, a console that throws, a cluster the flow's node cannot join.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HangPathsTest {
@@ -335,6 +335,57 @@ class HangPathsTest {
       assertThat(failure.reason()).as("after %d ms", millis).isEqualTo("state_error");
       assertThat(failure.message()).contains("root.work.items", "this list cannot be read");
     }
+  }
+
+  /** A value whose constructor throws an error once {@link #broken} is set. */
+  static final class Fragile {
+    static volatile boolean broken;
+    public int n;
+
+    Fragile() {
+      if (broken) {
+        throw new Broken("cannot be built here");
+      }
+    }
+  }
+
+  /** Leaves a state that the flow cannot build back. */
+  static class FragileState extends Work<Integer> {
+    public Fragile value;
+
+    FragileState() {
+      super(WorkOptions.defaults());
+    }
+
+    @Override
+    protected void onRun(Integer n) {
+      value = new Fragile();
+      value.n = n;
+      Fragile.broken = true;
+    }
+  }
+
+  static class FragileFlow extends Flow {
+    final FragileState work = new FragileState();
+
+    @Override
+    public void run() {
+      work.run(7);
+      stop();
+    }
+  }
+
+  @Test
+  void aStateTheFlowCannotBuildBackIsNotAppliedAndTheCallStillEnds() {
+    Fragile.broken = false;
+    FragileFlow flow = new FragileFlow();
+    try {
+      runApp(new App(flow), DEADLINE);
+    } finally {
+      Fragile.broken = false;
+    }
+    assertThat(flow.work.hasSucceeded()).isTrue();
+    assertThat(flow.work.value).as("the state from before the call").isNull();
   }
 
   /** Prints one line. */
