@@ -203,19 +203,19 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     // an exception in any handler ends the app: none may leave App.run() waiting
     return new GuardedReceive<>(
         newReceiveBuilder()
-        .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
-        .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
-        .onMessage(HostsChanged.class, this::onHostsChanged)
-        .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
-        .onMessage(FlowMessage.Batch.class, this::onBatch)
-        .onMessage(FlowMessage.Event.class, this::onEvent)
-        .onMessage(HostTerminated.class, this::onHostTerminated)
-        .onMessage(WarnNoNode.class, this::onWarnNoNode)
-        .onMessage(ListingSettled.class, this::onListingSettled)
-        .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
-        .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
-        .onSignal(PostStop.class, signal -> onPostStop())
-        .build(),
+            .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
+            .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
+            .onMessage(HostsChanged.class, this::onHostsChanged)
+            .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
+            .onMessage(FlowMessage.Batch.class, this::onBatch)
+            .onMessage(FlowMessage.Event.class, this::onEvent)
+            .onMessage(HostTerminated.class, this::onHostTerminated)
+            .onMessage(WarnNoNode.class, this::onWarnNoNode)
+            .onMessage(ListingSettled.class, this::onListingSettled)
+            .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
+            .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
+            .onSignal(PostStop.class, signal -> onPostStop())
+            .build(),
         this::onHandlerFailed);
   }
 
