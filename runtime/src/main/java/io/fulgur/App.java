@@ -60,7 +60,9 @@ public final class App {
    * Runs the app on the calling thread until it ends.
    *
    * @throws AppFailedException if a work with {@code raiseException} failed, the flow called
-   *     {@code fail}, the flow's {@code run()} threw, or the node could not start
+   *     {@code fail}, the flow's {@code run()} threw, the runtime failed (the message starts with
+   *     {@code internal_error}), or the node could not start or did not join its cluster within
+   *     {@code fulgur.node.join-timeout}
    * @throws IllegalStateException if this App already ran
    */
   public void run() {
@@ -99,6 +101,8 @@ public final class App {
                     NodeSystem.unrequestedStop(system)
                         .map(Outcome::nodeStopped)
                         .orElseGet(Outcome::nodeTerminated)));
+    NodeSystem.onNotUpWithin(
+        system, settings.joinTimeout(), why -> outcome.complete(Outcome.joinFailed(why)));
     Outcome result;
     try {
       result = outcome.get();

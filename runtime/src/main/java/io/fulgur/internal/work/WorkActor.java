@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -19,8 +21,6 @@ import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -138,6 +138,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private boolean released;
   private JsonNode lastState;
   private volatile boolean stateWarningLogged;
+  /** Why a handler of this actor failed, if one did: its calls fail with it. */
+  private String failedWith;
 
   /**
    * A work actor for a work class loaded on this node. The instance is made by the first call, on
@@ -162,18 +164,37 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Node node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx ->
-            withFirstRun(
-                new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node),
-                firstRun));
+        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, printer, firstRun));
   }
 
-  /** {@code actor}, its first call started if there is one. */
-  private static WorkActor withFirstRun(WorkActor actor, WorkMessage.Run firstRun) {
-    if (firstRun != null) {
-      actor.start(firstRun);
+  /**
+   * The work's actor, its first call started if there is one. A work that cannot be made here (a
+   * type it needs is missing on this node, say) is reported to the host, which fails its calls with
+   * {@code placement_failed} and forgets it; the actor stops.
+   */
+  private static Behavior<WorkMessage> bind(
+      ActorContext<WorkMessage> ctx,
+      Node node,
+      String appId,
+      String name,
+      Class<? extends Work<?>> workClass,
+      WorkOptions options,
+      JsonNode initialState,
+      ActorRef<PrintMessage> printer,
+      WorkMessage.Run firstRun) {
+    try {
+      WorkActor actor =
+          new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node);
+      if (firstRun != null) {
+        actor.start(firstRun);
+      }
+      return actor;
+    } catch (Throwable t) {
+      String why = CallFailures.notMade(name, workClass, node.address(), t);
+      RUNNER_LOG.error("{}\n{}", why, FailureDescription.trace(t));
+      node.host().tell(new HostMessage.WorkStopped(appId, name, ctx.getSelf(), List.of(), why));
+      return Behaviors.stopped();
     }
-    return actor;
   }
 
   /**
@@ -185,11 +206,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
-                ? withFirstRun(
-                    new WorkActor(
-                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
-                        b.printer(), node),
-                    b.firstRun())
+                ? bind(
+                    ctx, node, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
+                    b.printer(), b.firstRun())
                 : Behaviors.same());
   }
 
@@ -220,10 +239,21 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
   }
 
-  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
-  // Receive would cost every one of them its own handler tables.
   @Override
   public Behavior<WorkMessage> onMessage(WorkMessage message) {
+    try {
+      return dispatch(message);
+    } catch (Throwable t) {
+      // the actor stops; its host fails its calls with this (onPostStop) and forgets it
+      failedWith = CallFailures.actorFailed(name, nodeAddress, message, t);
+      RUNNER_LOG.error("{}\n{}", failedWith, FailureDescription.trace(t));
+      return Behaviors.stopped();
+    }
+  }
+
+  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
+  // Receive would cost every one of them its own handler tables.
+  private Behavior<WorkMessage> dispatch(WorkMessage message) {
     if (message instanceof WorkMessage.Run run) {
       return onRun(run);
     } else if (message instanceof WorkMessage.Stop stop) {
@@ -313,7 +343,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     WorkOutput callOutput = output;
     CallThread thread = new CallThread();
     callThread = thread;
-    Runnable call = () -> runCall(self, callId, input, inputClass, callOutput, thread);
+    Runnable call =
+        () -> {
+          try {
+            runCall(self, callId, input, inputClass, callOutput, thread);
+          } catch (Throwable t) {
+            // runCall reports every end of the call itself; this is the net under it: nothing may
+            // leave the call without an end, nor reach the thread it borrowed (for a sequential
+            // call, the node's own, where Pekko takes a fatal error for the JVM's)
+            WorkFailure failure = CallFailures.unreported(name, callId, nodeAddress, t);
+            RUNNER_LOG.error("Work [{}]: {}", name, failure.message());
+            self.tell(new RunFinished(callId, failure, false, false, null));
+          }
+        };
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
     if (!options.parallel() && NodeExecutor.lend(call)) {
@@ -325,7 +367,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       self.tell(
           new RunFinished(
               callId,
-              failure("node_stopping", e, "the node is shutting down"),
+              CallFailures.of("node_stopping", e, "the node is shutting down"),
               false,
               false,
               null));
@@ -386,7 +428,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                     null,
                     refused.getMessage() + " (on node " + nodeAddress + ")",
                     null)
-                : failure(
+                : CallFailures.of(
                     "placement_failed",
                     e.getCause(),
                     "class "
@@ -398,11 +440,17 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             new WorkFailure(
                 "input_type_refused",
                 null,
-                "work " + name + " on node " + nodeAddress + ": " + e.getCause().getMessage(),
+                "work "
+                    + name
+                    + " on node "
+                    + nodeAddress
+                    + ": "
+                    + FailureDescription.message(e.getCause()),
                 null);
       } catch (InputError e) {
         failure =
-            failure("input_error", e.getCause(), "input does not fit " + type.toCanonical());
+            CallFailures.of(
+                "input_error", e.getCause(), "input does not fit " + type.toCanonical());
       } catch (WorkStoppedError e) {
         stopped = true;
       } catch (Throwable t) {
@@ -410,16 +458,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         if (output.stopRequested() || deathSeen) {
           stopped = true;
         } else {
-          failure = failure("user_exception", t, null);
+          failure = CallFailures.of("user_exception", t, null);
         }
       }
     } catch (Throwable late) {
-      // a forced stop that arrived after the user's code, while the call was being wrapped up
-      if (!CallThread.isThreadDeath(late)) {
-        throw late;
+      if (CallThread.isThreadDeath(late)) {
+        // a forced stop that arrived after the user's code, while the call was being wrapped up
+        deathSeen = true;
+        stopped = true;
+      } else {
+        // the call's failure could not be described (FailureDescription never throws, but the
+        // JVM may): the call fails all the same
+        failure = CallFailures.unreported(name, callId, nodeAddress, late);
       }
-      deathSeen = true;
-      stopped = true;
     }
     // from here on no interrupt or forced stop meant for the call reaches this thread
     thread.leave(deathSeen);
@@ -445,6 +496,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                   e.getClass().getName(),
                   "the final state of work " + name + " cannot be sent: " + e.getMessage(),
                   null);
+        }
+      } catch (RuntimeException | Error e) {
+        // any other failure to read the state (out of memory, say): the call must still end
+        if (failure == null && !stopped) {
+          failure =
+              CallFailures.of(
+                  "state_error", e, "the final state of work " + name + " cannot be read");
         }
       }
     }
@@ -559,7 +617,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           new FlowMessage.Stopped(
               name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
     } else if (failure != null) {
-      pendingFinal = new FlowMessage.Failed(name, finished.callId(), fit(failure), state);
+      FlowMessage.Failed failed =
+          EventFit.fit(
+              new FlowMessage.Failed(name, finished.callId(), failure, state),
+              settings.messageBudget());
+      if (failed.state() == null && state != null) {
+        getContext()
+            .getLog()
+            .warn(
+                "Work [{}] failed, and its state is not sent: with the failure it would not fit in"
+                    + " one message to the flow",
+                name);
+      }
+      pendingFinal = failed;
     } else {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
@@ -673,7 +743,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } catch (Json.NotSerializableException e) {
       if (!stateWarningLogged) {
         stateWarningLogged = true;
-        RUNNER_LOG.warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
+        RUNNER_LOG.warn(
+            "State of work [{}] cannot be synced: {}", name, FailureDescription.message(e));
       }
       return null;
     }
@@ -725,8 +796,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     actorStopped = true;
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
-      // not keep sending it runs
-      host.tell(new HostMessage.WorkStopped(appId, name, getContext().getSelf()));
+      // not keep sending it runs, and fails the calls it had
+      host.tell(
+          new HostMessage.WorkStopped(
+              appId,
+              name,
+              getContext().getSelf(),
+              CallFailures.open(current, pendingFinal, queue),
+              failedWith));
     }
     if (current != null) {
       RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
@@ -757,28 +834,5 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             "fulgur-reaper-" + name);
     reaper.setDaemon(true);
     reaper.start();
-  }
-
-  /**
-   * The failure with its message and stack trace cut so that the event fits in one message to the
-   * flow (a deep recursion's trace alone can be megabytes).
-   */
-  private WorkFailure fit(WorkFailure f) {
-    int each = settings.messageBudget() / 4;
-    String message = WireSize.cut(f.message(), each);
-    String trace = WireSize.cut(f.stackTrace(), each);
-    return message == f.message() && trace == f.stackTrace()
-        ? f
-        : new WorkFailure(f.reason(), f.exceptionClass(), message, trace);
-  }
-
-  static WorkFailure failure(String reason, Throwable t, String message) {
-    StringWriter trace = new StringWriter();
-    t.printStackTrace(new PrintWriter(trace));
-    return new WorkFailure(
-        reason,
-        t.getClass().getName(),
-        message == null ? t.getMessage() : message + ": " + t.getMessage(),
-        trace.toString());
   }
 }
