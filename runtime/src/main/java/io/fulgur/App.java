@@ -8,6 +8,7 @@ import io.fulgur.internal.flow.FlowActor;
 import io.fulgur.internal.flow.Outcome;
 import io.fulgur.internal.node.NodeSystem;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +60,9 @@ public final class App {
    * Runs the app on the calling thread until it ends.
    *
    * @throws AppFailedException if a work with {@code raiseException} failed, the flow called
-   *     {@code fail}, the flow's {@code run()} threw, or the node could not start
+   *     {@code fail}, the flow's {@code run()} threw, the runtime failed (the message starts with
+   *     {@code internal_error}), or the node could not start or did not join its cluster within
+   *     {@code fulgur.node.join-timeout}
    * @throws IllegalStateException if this App already ran
    */
   public void run() {
@@ -98,6 +101,8 @@ public final class App {
                     NodeSystem.unrequestedStop(system)
                         .map(Outcome::nodeStopped)
                         .orElseGet(Outcome::nodeTerminated)));
+    NodeSystem.onNotUpWithin(
+        system, settings.joinTimeout(), why -> outcome.complete(Outcome.joinFailed(why)));
     Outcome result;
     try {
       result = outcome.get();
@@ -110,6 +115,17 @@ public final class App {
       NodeSystem.shutdown(system, settings.leaveTimeout());
     }
     if (result.failed()) {
+      // a flow node the cluster downed sees its works' nodes go first: say why it all ended
+      Optional<String> stopped = NodeSystem.unrequestedStop(system);
+      if (stopped.isPresent() && !result.message().startsWith(stopped.get())) {
+        result =
+            new Outcome(
+                true,
+                stopped.get() + "; then: " + result.message(),
+                result.workName(),
+                result.workFailure(),
+                result.cause());
+      }
       throw new AppFailedException(
           result.message(), result.workName(), result.workFailure(), result.cause());
     }

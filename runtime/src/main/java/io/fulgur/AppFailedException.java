@@ -2,8 +2,9 @@ package io.fulgur;
 
 /**
  * Thrown by {@link App#run()} when the app ends as failed: a work with {@code raiseException=true}
- * failed, the flow called {@code fail(reason)}, the flow's {@code run()} threw, or the runtime
- * could not start.
+ * failed, the flow called {@code fail(reason)}, the flow's {@code run()} threw, the runtime could
+ * not start or its node did not join the cluster in time, or the runtime itself failed (the flow's
+ * actor threw outside {@code Flow.run()}: the message then starts with {@code internal_error:}).
  */
 public class AppFailedException extends RuntimeException {
   /** Serialization version. */

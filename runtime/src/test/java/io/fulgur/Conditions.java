@@ -21,7 +21,12 @@ final class Conditions {
 
   /** Runs the app on another thread and fails the test if it has not ended by the deadline. */
   static void runApp(App app) {
-    assertTimeoutPreemptively(APP_DEADLINE, (Executable) app::run, "the app did not end in time");
+    runApp(app, APP_DEADLINE);
+  }
+
+  /** Runs the app on another thread and fails the test if it has not ended by {@code deadline}. */
+  static void runApp(App app, Duration deadline) {
+    assertTimeoutPreemptively(deadline, (Executable) app::run, "the app did not end in time");
   }
 
   /** Waits until {@code condition} holds, failing with {@code what} after {@code deadline}. */

@@ -30,8 +30,11 @@ class ClusterConfigTest {
     assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrain");
     assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy"))
         .isEqualTo("keep-majority");
-    assertThat(config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
-        .isEqualTo(Duration.ofSeconds(1));
+    Config node = io.fulgur.internal.node.NodeSystem.resolve(config);
+    assertThat(node.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(node.getDuration("pekko.cluster.split-brain-resolver.stable-after"))
+        .isEqualTo(Duration.ofSeconds(2));
     assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
   }
 

@@ -5,6 +5,7 @@ import io.fulgur.Flow;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkStatus;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.FlowBinding;
 import io.fulgur.internal.FlowCore;
 import io.fulgur.internal.Internals;
@@ -34,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -138,7 +141,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private Outcome finalOutcome;
 
   /**
-   * The flow actor of an app.
+   * The flow actor of an app. It is never restarted: a restart would run the app again from the
+   * top with no record of the calls already sent. An exception in one of its handlers fails the
+   * app with reason {@code internal_error} ({@link #onHandlerFailed}); if it stops for any other
+   * reason before the app ended, {@code outcome} is completed as failed all the same.
    *
    * @param root the root flow
    * @param localHost this node's host, or null if the flow's node hosts no works
@@ -150,10 +156,22 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       ActorRef<HostMessage> localHost,
       Settings settings,
       CompletableFuture<Outcome> outcome) {
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers -> new FlowActor(ctx, timers, root, localHost, settings, outcome)));
+    Behavior<FlowMessage> flow =
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> {
+                      try {
+                        return new FlowActor(ctx, timers, root, localHost, settings, outcome);
+                      } catch (Throwable t) {
+                        outcome.complete(
+                            Outcome.internalError(
+                                "the flow actor could not start: " + FailureDescription.summary(t),
+                                t));
+                        return Behaviors.stopped();
+                      }
+                    }));
+    return Behaviors.supervise(flow).onFailure(SupervisorStrategy.stop());
   }
 
   private FlowActor(
@@ -182,19 +200,23 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
 
   @Override
   public Receive<FlowMessage> createReceive() {
-    return newReceiveBuilder()
-        .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
-        .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
-        .onMessage(HostsChanged.class, this::onHostsChanged)
-        .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
-        .onMessage(FlowMessage.Batch.class, this::onBatch)
-        .onMessage(FlowMessage.Event.class, this::onEvent)
-        .onMessage(HostTerminated.class, this::onHostTerminated)
-        .onMessage(WarnNoNode.class, this::onWarnNoNode)
-        .onMessage(ListingSettled.class, this::onListingSettled)
-        .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
-        .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
-        .build();
+    // an exception in any handler ends the app: none may leave App.run() waiting
+    return new GuardedReceive<>(
+        newReceiveBuilder()
+            .onMessageEquals(MemberUp.INSTANCE, this::onMemberUp)
+            .onMessageEquals(RunPass.INSTANCE, this::onRunPass)
+            .onMessage(HostsChanged.class, this::onHostsChanged)
+            .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
+            .onMessage(FlowMessage.Batch.class, this::onBatch)
+            .onMessage(FlowMessage.Event.class, this::onEvent)
+            .onMessage(HostTerminated.class, this::onHostTerminated)
+            .onMessage(WarnNoNode.class, this::onWarnNoNode)
+            .onMessage(ListingSettled.class, this::onListingSettled)
+            .onMessage(PlacementTimeout.class, this::onPlacementTimeout)
+            .onMessageEquals(StopTimeout.INSTANCE, this::onStopTimeout)
+            .onSignal(PostStop.class, signal -> onPostStop())
+            .build(),
+        this::onHandlerFailed);
   }
 
   // ---- passes
@@ -239,7 +261,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     } catch (Throwable t) {
       endRequest =
           Outcome.failed(
-              "The flow's run() threw " + t.getClass().getName() + ": " + t.getMessage(), t);
+              "The flow's run() threw "
+                  + FailureDescription.className(t)
+                  + ": "
+                  + FailureDescription.message(t),
+              t);
     } finally {
       WorkCore.CURRENT_PASS.remove();
       inPass = false;
@@ -274,9 +300,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return scanFailed(
           Outcome.failed(
               "Walking the flow's fields for works and flows failed: "
-                  + e.getClass().getName()
-                  + ": "
-                  + e.getMessage(),
+                  + FailureDescription.summary(e),
               e));
     }
   }
@@ -406,7 +430,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                   + " is not JSON-serialisable (type "
                   + input.getClass().getName()
                   + "): "
-                  + e.getMessage(),
+                  + FailureDescription.message(e),
               e));
     }
   }
@@ -805,6 +829,15 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       releasedOrGone(entry);
       return next();
     }
+    if (!entry.hasActive()) {
+      // its actor there failed after its calls had ended (their events said so): it is placed
+      // again at its next call
+      getContext()
+          .getLog()
+          .info("Work [{}] is not on node [{}] any more: {}", entry.name, failed.nodeAddress(),
+              failed.message());
+      return next();
+    }
     WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
     for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
@@ -896,7 +929,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     } catch (RuntimeException e) {
       getContext()
           .getLog()
-          .warn("State of work [{}] could not be applied: {}", entry.name, e.getMessage());
+          .warn(
+              "State of work [{}] could not be applied: {}",
+              entry.name,
+              FailureDescription.summary(e));
       return false;
     }
   }
@@ -1099,4 +1135,48 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     }
   }
 
+  /**
+   * A handler threw (a bug, or user code that the flow actor runs outside a pass, such as a
+   * collection walked by the scan): the app fails with reason {@code internal_error}, ending as any
+   * failed app does. If it was already ending, or cannot end that way, the outcome is completed at
+   * once and the actor stops; the hosts then stop the app's works when they see it gone.
+   */
+  private Behavior<FlowMessage> onHandlerFailed(Object what, Throwable thrown) {
+    Outcome failure = Outcome.handlerFailed(what, thrown);
+    getContext()
+        .getLog()
+        .error("App [{}]: {}\n{}", appId, failure.message(), FailureDescription.trace(thrown));
+    if (!ending && what instanceof FlowMessage) {
+      try {
+        beginEnd(failure);
+        return next();
+      } catch (Throwable again) {
+        getContext()
+            .getLog()
+            .error(
+                "App [{}] cannot release its works: {}", appId, FailureDescription.summary(again));
+      }
+    }
+    if (!finished) {
+      finished = true;
+      outcome.complete(finalOutcome != null ? finalOutcome : failure);
+    }
+    return Behaviors.stopped();
+  }
+
+  /**
+   * Stopped before the app ended: App.run() must not wait for it. A node that is stopping says why
+   * itself when it has terminated (App), so only a stop of the actor alone is reported here.
+   */
+  private Behavior<FlowMessage> onPostStop() {
+    boolean nodeStopping =
+        org.apache.pekko.actor.CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
+            .getShutdownReason()
+            .isPresent();
+    if (!finished && !nodeStopping) {
+      finished = true;
+      outcome.complete(Outcome.internalError("the flow actor stopped before the app ended", null));
+    }
+    return this;
+  }
 }

@@ -1,6 +1,8 @@
 package io.fulgur.internal.flow;
 
 import io.fulgur.WorkFailure;
+import io.fulgur.internal.FailureDescription;
+import io.fulgur.internal.protocol.FlowMessage;
 
 /**
  * How an app ended: normally (with an optional message) or failed (with the message, and the
@@ -21,6 +23,23 @@ public record Outcome(
     return new Outcome(true, message, null, null, cause);
   }
 
+  /**
+   * The runtime failed ({@code what} says where and how): the app fails with reason {@code
+   * internal_error}, named first in its message.
+   */
+  static Outcome internalError(String what, Throwable cause) {
+    return new Outcome(true, "internal_error: " + what, null, null, cause);
+  }
+
+  /** A handler of the flow actor threw {@code thrown} while it handled {@code what}. */
+  static Outcome handlerFailed(Object what, Throwable thrown) {
+    String handled =
+        what instanceof FlowMessage.Event ? "a work's event" : what.getClass().getSimpleName();
+    return internalError(
+        "the flow actor failed handling " + handled + ": " + FailureDescription.summary(thrown),
+        thrown);
+  }
+
   static Outcome workFailed(String message, String workName, WorkFailure failure) {
     return new Outcome(true, message, workName, failure, null);
   }
@@ -32,6 +51,11 @@ public record Outcome(
 
   /** An outcome for a flow node that the cluster refused or downed, saying why. */
   public static Outcome nodeStopped(String why) {
+    return failed(why);
+  }
+
+  /** An outcome for a flow node that did not join its cluster in time, saying why. */
+  public static Outcome joinFailed(String why) {
     return failed(why);
   }
 }

@@ -4,7 +4,9 @@ import io.fulgur.CloudCompute;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.PrintMessage;
@@ -190,42 +192,78 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     List<HostMessage.Command> commands = batch.commands();
     for (int i = 0; i < commands.size(); i++) {
       HostMessage.Command command = commands.get(i);
-      if (command instanceof HostMessage.Place place) {
-        // the run that follows its placement (as the flow sends them) starts with the work's
-        // actor: one message less per work
-        HostMessage.RunWork first =
-            i + 1 < commands.size()
-                    && commands.get(i + 1) instanceof HostMessage.RunWork run
-                    && run.work().equals(place.work())
-                ? run
-                : null;
-        if (place(batch.appId(), link, place, first) && first != null) {
-          i++;
-        }
-      } else if (command instanceof HostMessage.RunWork run) {
-        ActorRef<WorkMessage> work = link.works.get(run.work());
-        if (work != null) {
-          work.tell(new WorkMessage.Run(run.callId(), run.input(), run.inputClass()));
-        } else {
-          emit(
-              batch.appId(),
-              new FlowMessage.Failed(
-                  run.work(),
-                  run.callId(),
-                  new WorkFailure(
-                      "placement_failed", null, "the work is not on node " + address, null),
-                  null));
-        }
-      } else if (command instanceof HostMessage.StopWork stop) {
-        ActorRef<WorkMessage> work = link.works.get(stop.work());
-        if (work != null) {
-          work.tell(new WorkMessage.Stop(stop.reason(), stop.release()));
-        } else if (stop.release()) {
-          emit(batch.appId(), new FlowMessage.Released(stop.work()));
-        }
+      try {
+        i = carryOut(batch.appId(), link, commands, i);
+      } catch (RuntimeException | Error e) {
+        // one command that cannot be carried out fails what it was for, not the host: every app
+        // on this node depends on it
+        refused(batch.appId(), command, e);
       }
     }
     return this;
+  }
+
+  /**
+   * Carries out command {@code i} of a batch; returns the index of the last command it took (a
+   * placement takes the run that follows it).
+   */
+  private int carryOut(String appId, AppLink link, List<HostMessage.Command> commands, int i) {
+    HostMessage.Command command = commands.get(i);
+    if (command instanceof HostMessage.Place place) {
+      // the run that follows its placement (as the flow sends them) starts with the work's
+      // actor: one message less per work
+      HostMessage.RunWork first =
+          i + 1 < commands.size()
+                  && commands.get(i + 1) instanceof HostMessage.RunWork run
+                  && run.work().equals(place.work())
+              ? run
+              : null;
+      if (place(appId, link, place, first) && first != null) {
+        return i + 1;
+      }
+    } else if (command instanceof HostMessage.RunWork run) {
+      ActorRef<WorkMessage> work = link.works.get(run.work());
+      if (work != null) {
+        work.tell(new WorkMessage.Run(run.callId(), run.input(), run.inputClass()));
+      } else {
+        emit(
+            appId,
+            new FlowMessage.Failed(
+                run.work(),
+                run.callId(),
+                new WorkFailure(
+                    "placement_failed", null, "the work is not on node " + address, null),
+                null));
+      }
+    } else if (command instanceof HostMessage.StopWork stop) {
+      ActorRef<WorkMessage> work = link.works.get(stop.work());
+      if (work != null) {
+        work.tell(new WorkMessage.Stop(stop.reason(), stop.release()));
+      } else if (stop.release()) {
+        emit(appId, new FlowMessage.Released(stop.work()));
+      }
+    }
+    return i;
+  }
+
+  /**
+   * A command could not be carried out: the flow learns it as it would any refusal, so that what
+   * the command was for ends (a placement fails its work's calls, a run fails, a release is done).
+   */
+  private void refused(String appId, HostMessage.Command command, Throwable e) {
+    String why =
+        "node " + address + " could not carry out the command: " + FailureDescription.summary(e);
+    getContext().getLog().error("{}\n{}", why, FailureDescription.trace(e));
+    if (command instanceof HostMessage.Place place) {
+      refuse(appId, place, "work " + place.work() + " could not be placed: " + why);
+    } else if (command instanceof HostMessage.RunWork run) {
+      emit(
+          appId,
+          new FlowMessage.Failed(
+              run.work(), run.callId(), new WorkFailure("internal_error", null, why, null), null));
+    } else if (command instanceof HostMessage.StopWork stop && stop.release()) {
+      emit(appId, new FlowMessage.Released(stop.work()));
+    }
   }
 
   /**
@@ -254,7 +292,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
               + " (worker nodes need the app's classes)");
       return false;
     } catch (RuntimeException | LinkageError e) {
-      refuse(appId, place, "class " + place.workClass() + " cannot be used: " + e);
+      refuse(
+          appId,
+          place,
+          "class " + place.workClass() + " cannot be used: " + FailureDescription.summary(e));
       return false;
     }
     WorkOptions options =
@@ -311,7 +352,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private void refuse(String appId, HostMessage.Place place, String message) {
     getContext().getLog().warn("Cannot host work [{}]: {}", place.work(), message);
-    emit(appId, new FlowMessage.PlacementFailed(place.work(), address, message));
+    emit(
+        appId,
+        EventFit.fit(
+            new FlowMessage.PlacementFailed(place.work(), address, message),
+            settings.messageBudget()));
   }
 
   private Behavior<HostMessage> onEmit(HostMessage.Emit emit) {
@@ -364,17 +409,44 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     return this;
   }
 
+  /**
+   * A work actor stopped without being released. Unless the host stopped it (then it no longer
+   * knows it under its work), its calls fail and the flow learns that the work is not here any
+   * more: it places the work again at its next call.
+   */
   private Behavior<HostMessage> onWorkStopped(HostMessage.WorkStopped stopped) {
     AppLink link = apps.get(stopped.appId());
-    if (link != null && link.works.remove(stopped.work(), stopped.ref())) {
-      getContext()
-          .getLog()
-          .warn(
-              "Work [{}] of app [{}] stopped on node {} without being released",
-              stopped.work(),
-              stopped.appId(),
-              address);
+    if (link == null || !link.works.remove(stopped.work(), stopped.ref())) {
+      return this;
     }
+    String why =
+        stopped.why() != null
+            ? stopped.why()
+            : "the actor of work "
+                + stopped.work()
+                + " on node "
+                + address
+                + " stopped unexpectedly";
+    getContext()
+        .getLog()
+        .warn(
+            "Work [{}] of app [{}] is gone from this node: {}",
+            stopped.work(),
+            stopped.appId(),
+            why);
+    WorkFailure failure = new WorkFailure("internal_error", null, why, null);
+    for (long callId : stopped.calls()) {
+      emit(
+          stopped.appId(),
+          EventFit.fit(
+              new FlowMessage.Failed(stopped.work(), callId, failure, null),
+              settings.messageBudget()));
+    }
+    emit(
+        stopped.appId(),
+        EventFit.fit(
+            new FlowMessage.PlacementFailed(stopped.work(), address, why),
+            settings.messageBudget()));
     return this;
   }
 

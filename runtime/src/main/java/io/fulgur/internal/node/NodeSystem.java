@@ -232,15 +232,7 @@ public final class NodeSystem {
     try {
       up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      List<String> seeds = system.settings().config().getStringList("pekko.cluster.seed-nodes");
-      throw new IllegalStateException(
-          "Fulgur node "
-              + Cluster.get(system).selfMember().address()
-              + " did not join the cluster within "
-              + timeout
-              + " (seed nodes "
-              + seeds
-              + "; see fulgur.node.join-timeout)");
+      throw new IllegalStateException(notJoined(system, timeout));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while joining the cluster", e);
@@ -249,6 +241,39 @@ public final class NodeSystem {
           ? ise
           : new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Calls {@code notJoined} with a message naming the seed nodes if this node is not Up in the
+   * cluster within {@code timeout} (on one of the node's threads): a node that cannot reach its
+   * seed nodes would otherwise wait for them for ever.
+   */
+  public static void onNotUpWithin(
+      ActorSystem<?> system, Duration timeout, Consumer<String> notJoined) {
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(() -> up.set(true));
+    system
+        .scheduler()
+        .scheduleOnce(
+            timeout,
+            () -> {
+              if (!up.get()) {
+                notJoined.accept(notJoined(system, timeout));
+              }
+            },
+            system.executionContext());
+  }
+
+  private static String notJoined(ActorSystem<?> system, Duration timeout) {
+    List<String> seeds = system.settings().config().getStringList("pekko.cluster.seed-nodes");
+    return "Fulgur node "
+        + Cluster.get(system).selfMember().address()
+        + " did not join the cluster within "
+        + timeout
+        + " (seed nodes "
+        + seeds
+        + "; see fulgur.node.join-timeout)";
   }
 
   /** Leaves the cluster and terminates the node, waiting up to {@code timeout}. */

@@ -62,10 +62,14 @@ public sealed interface HostMessage {
       implements HostMessage, NoSerializationVerificationNeeded {}
 
   /**
-   * A work actor of app {@code appId} on this node stopped without being released (its host
-   * forgets it, so a later run of the work is refused rather than lost). Sent on this node only.
+   * A work actor of app {@code appId} on this node stopped without being released, or could not be
+   * made. Unless the host stopped it itself, the host forgets it (a later run of the work is
+   * refused rather than lost), fails {@code calls} (those it had not ended) with reason {@code
+   * internal_error}, and tells the flow that the work is no longer here, saying {@code why} (null:
+   * it stopped unexpectedly). Sent on this node only.
    */
-  record WorkStopped(String appId, String work, ActorRef<WorkMessage> ref)
+  record WorkStopped(
+      String appId, String work, ActorRef<WorkMessage> ref, List<Long> calls, String why)
       implements HostMessage, NoSerializationVerificationNeeded {}
 
   /**

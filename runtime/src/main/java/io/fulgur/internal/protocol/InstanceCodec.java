@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.protocol.WorkFields.WorkField;
 import java.io.IOException;
 import java.util.List;
@@ -218,8 +219,12 @@ public final class InstanceCodec {
       throw refused(work, name, f, cause, "cannot be serialised");
     } catch (StackOverflowError e) {
       throw tooDeep(work, name, f);
-    } catch (RuntimeException | LinkageError e) {
-      // a user serializer or @JsonValue method threw: the flow's actor must not
+    } catch (RuntimeException | Error e) {
+      // a user serializer, @JsonValue method or collection threw: the flow's actor must not, and
+      // a work's final state that cannot be read still ends its call
+      if (FailureDescription.isFatal(e)) {
+        throw e;
+      }
       throw refused(work, name, f, e, "cannot be serialised");
     }
   }
@@ -234,19 +239,24 @@ public final class InstanceCodec {
   private static Object read(Work<?> work, String name, WorkField f, JsonNode node) {
     try {
       return f.reader().readValue(node);
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (StackOverflowError e) {
+      throw tooDeep(work, name, f);
+    } catch (IOException | RuntimeException e) {
       // user constructors run here (a @JsonCreator, a no-argument constructor): on the flow's
       // side too, for the check at placement, so nothing they throw may escape
       throw refused(work, name, f, e, "cannot be built back as " + f.type().toCanonical());
-    } catch (StackOverflowError e) {
-      throw tooDeep(work, name, f);
+    } catch (Error e) {
+      if (FailureDescription.isFatal(e)) {
+        throw e;
+      }
+      throw refused(work, name, f, e, "cannot be built back as " + f.type().toCanonical());
     }
   }
 
   private static InstanceException refused(
       Work<?> work, String name, WorkField f, Throwable cause, String what) {
     StringBuilder path = new StringBuilder(name).append('.').append(f.field().getName());
-    String reason = cause.getMessage();
+    String reason = FailureDescription.message(cause);
     if (cause instanceof JsonMappingException m) {
       List<JsonMappingException.Reference> refs = m.getPath();
       for (int i = 0; i < refs.size() && i < MAX_PATH_SEGMENTS; i++) {

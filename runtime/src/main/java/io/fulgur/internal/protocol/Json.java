@@ -17,6 +17,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import io.fulgur.Work;
+import io.fulgur.internal.FailureDescription;
 
 /**
  * JSON for user data (inputs and state): one mapper whose output is canonical (map entries and
@@ -59,7 +60,7 @@ public final class Json {
       return MAPPER.valueToTree(value);
     } catch (IllegalArgumentException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new NotSerializableException(cause.getMessage(), cause);
+      throw new NotSerializableException(FailureDescription.message(cause), cause);
     }
   }
 

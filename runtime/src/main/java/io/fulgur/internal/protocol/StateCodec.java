@@ -3,6 +3,7 @@ package io.fulgur.internal.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.protocol.WorkFields.WorkField;
 import java.io.IOException;
 import java.util.List;
@@ -62,7 +63,11 @@ public final class StateCodec {
     return node;
   }
 
-  /** Writes a snapshot into the work's fields; fields not in the snapshot are left alone. */
+  /**
+   * Writes a snapshot into the work's fields; fields not in the snapshot are left alone.
+   *
+   * @throws IllegalStateException naming the field whose value could not be built or set
+   */
   public static void apply(Work<?> work, JsonNode state) {
     if (state == null || !state.isObject()) {
       return;
@@ -78,6 +83,18 @@ public final class StateCodec {
       } catch (IllegalAccessException | IOException e) {
         throw new IllegalStateException(
             "state field '" + sf.field().getName() + "' could not be set: " + e.getMessage(), e);
+      } catch (Error e) {
+        // a constructor of the field's type threw (user code, run on the flow's actor): as an
+        // exception would, the state is not applied and the event that carried it still counts
+        if (FailureDescription.isFatal(e)) {
+          throw e;
+        }
+        throw new IllegalStateException(
+            "state field '"
+                + sf.field().getName()
+                + "' could not be set: "
+                + FailureDescription.summary(e),
+            e);
       }
     }
   }

@@ -40,7 +40,32 @@ public final class WireSize {
     if (text == null || utf8(text) <= maxBytes) {
       return text;
     }
-    int room = maxBytes - 128; // for the note at the end
+    int keep = fitting(text, maxBytes - 128); // room for the note at the end
+    return text.substring(0, keep)
+        + " [cut at "
+        + keep
+        + " of "
+        + text.length()
+        + " characters: too long for one message between nodes]";
+  }
+
+  /**
+   * A stack trace cut to at most {@code maxBytes} of UTF-8 (at least 64), ending with {@code ...
+   * [trace cut: N more characters]}: its start, where the exception and its nearest frames are, is
+   * what a reader needs.
+   */
+  public static String cutTrace(String trace, int maxBytes) {
+    if (trace == null || utf8(trace) <= maxBytes) {
+      return trace;
+    }
+    int keep = fitting(trace, maxBytes - 64); // room for the note at the end
+    return trace.substring(0, keep)
+        + String.format(
+            java.util.Locale.ROOT, "... [trace cut: %,d more characters]", trace.length() - keep);
+  }
+
+  /** How many of {@code text}'s first characters fit in {@code room} bytes of UTF-8. */
+  private static int fitting(String text, int room) {
     int keep = 0;
     int bytes = 0;
     while (keep < text.length()) {
@@ -55,12 +80,7 @@ public final class WireSize {
     if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
       keep--; // never half a surrogate pair
     }
-    return text.substring(0, keep)
-        + " [cut at "
-        + keep
-        + " of "
-        + text.length()
-        + " characters: too long for one message between nodes]";
+    return keep;
   }
 
   /** At least the bytes {@code node} takes in a message (as CBOR or Fulgur's short forms). */

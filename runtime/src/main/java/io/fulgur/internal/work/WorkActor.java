@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
+import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.CallThreads;
 import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -141,6 +143,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private boolean released;
   private JsonNode lastState;
   private volatile boolean stateWarningLogged;
+  /** Why a handler of this actor failed, if one did: its calls fail with it. */
+  private String failedWith;
 
   /**
    * A work actor for a work class loaded on this node. The instance is made by the first call, on
@@ -165,18 +169,37 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Node node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx ->
-            withFirstRun(
-                new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node),
-                firstRun));
+        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, printer, firstRun));
   }
 
-  /** {@code actor}, its first call started if there is one. */
-  private static WorkActor withFirstRun(WorkActor actor, WorkMessage.Run firstRun) {
-    if (firstRun != null) {
-      actor.start(firstRun);
+  /**
+   * The work's actor, its first call started if there is one. A work that cannot be made here (a
+   * type it needs is missing on this node, say) is reported to the host, which fails its calls with
+   * {@code placement_failed} and forgets it; the actor stops.
+   */
+  private static Behavior<WorkMessage> bind(
+      ActorContext<WorkMessage> ctx,
+      Node node,
+      String appId,
+      String name,
+      Class<? extends Work<?>> workClass,
+      WorkOptions options,
+      JsonNode initialState,
+      ActorRef<PrintMessage> printer,
+      WorkMessage.Run firstRun) {
+    try {
+      WorkActor actor =
+          new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node);
+      if (firstRun != null) {
+        actor.start(firstRun);
+      }
+      return actor;
+    } catch (Throwable t) {
+      String why = CallFailures.notMade(name, workClass, node.address(), t);
+      RUNNER_LOG.error("{}\n{}", why, FailureDescription.trace(t));
+      node.host().tell(new HostMessage.WorkStopped(appId, name, ctx.getSelf(), List.of(), why));
+      return Behaviors.stopped();
     }
-    return actor;
   }
 
   /**
@@ -188,11 +211,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
-                ? withFirstRun(
-                    new WorkActor(
-                        ctx, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
-                        b.printer(), node),
-                    b.firstRun())
+                ? bind(
+                    ctx, node, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
+                    b.printer(), b.firstRun())
                 : Behaviors.same());
   }
 
@@ -223,10 +244,21 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
   }
 
-  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
-  // Receive would cost every one of them its own handler tables.
   @Override
   public Behavior<WorkMessage> onMessage(WorkMessage message) {
+    try {
+      return dispatch(message);
+    } catch (Throwable t) {
+      // the actor stops; its host fails its calls with this (onPostStop) and forgets it
+      failedWith = CallFailures.actorFailed(name, nodeAddress, message, t);
+      RUNNER_LOG.error("{}\n{}", failedWith, FailureDescription.trace(t));
+      return Behaviors.stopped();
+    }
+  }
+
+  // One dispatch method instead of a ReceiveBuilder: a work actor exists per work, and a built
+  // Receive would cost every one of them its own handler tables.
+  private Behavior<WorkMessage> dispatch(WorkMessage message) {
     if (message instanceof WorkMessage.Run run) {
       return onRun(run);
     } else if (message instanceof WorkMessage.Stop stop) {
@@ -321,7 +353,20 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     WorkOutput callOutput = output;
     CallThread thread = new CallThread();
     callThread = thread;
-    Runnable call = thread.task(() -> runCall(self, callId, input, inputClass, callOutput, thread));
+    Runnable call =
+        thread.task(
+            () -> {
+              try {
+                runCall(self, callId, input, inputClass, callOutput, thread);
+              } catch (Throwable t) {
+                // runCall reports every end of the call itself; this is the net under it: nothing
+                // may leave the call without an end, nor reach the thread it borrowed (for a
+                // sequential call, the node's own, where Pekko takes a fatal error for the JVM's)
+                WorkFailure failure = CallFailures.unreported(name, callId, nodeAddress, t);
+                RUNNER_LOG.error("Work [{}]: {}", name, failure.message());
+                self.tell(new RunFinished(callId, failure, false, false, null));
+              }
+            });
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
     if (!options.parallel() && calls.lend(call)) {
@@ -408,7 +453,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             new WorkFailure(
                 "input_type_refused",
                 null,
-                "work " + name + " on node " + nodeAddress + ": " + e.getCause().getMessage(),
+                "work "
+                    + name
+                    + " on node "
+                    + nodeAddress
+                    + ": "
+                    + FailureDescription.message(e.getCause()),
                 null);
       } catch (InputError e) {
         failure =
@@ -425,12 +475,15 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         }
       }
     } catch (Throwable late) {
-      // a forced stop that arrived after the user's code, while the call was being wrapped up
-      if (!CallThread.isThreadDeath(late)) {
-        throw late;
+      if (CallThread.isThreadDeath(late)) {
+        // a forced stop that arrived after the user's code, while the call was being wrapped up
+        deathSeen = true;
+        stopped = true;
+      } else {
+        // the call's failure could not be described (FailureDescription never throws, but the
+        // JVM may): the call fails all the same
+        failure = CallFailures.unreported(name, callId, nodeAddress, late);
       }
-      deathSeen = true;
-      stopped = true;
     }
     // from here on no interrupt or forced stop meant for the call reaches this thread
     thread.leave(deathSeen);
@@ -456,6 +509,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
                   e.getClass().getName(),
                   "the final state of work " + name + " cannot be sent: " + e.getMessage(),
                   null);
+        }
+      } catch (RuntimeException | Error e) {
+        // any other failure to read the state (out of memory, say): the call must still end
+        if (failure == null && !stopped) {
+          failure =
+              CallFailures.of(
+                  "state_error", e, "the final state of work " + name + " cannot be read");
         }
       }
     }
@@ -570,9 +630,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           new FlowMessage.Stopped(
               name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
     } else if (failure != null) {
-      pendingFinal =
-          new FlowMessage.Failed(
-              name, finished.callId(), CallFailures.fit(failure, settings.messageBudget()), state);
+      FlowMessage.Failed failed =
+          EventFit.fit(
+              new FlowMessage.Failed(name, finished.callId(), failure, state),
+              settings.messageBudget());
+      if (failed.state() == null && state != null) {
+        getContext()
+            .getLog()
+            .warn(
+                "Work [{}] failed, and its state is not sent: with the failure it would not fit in"
+                    + " one message to the flow",
+                name);
+      }
+      pendingFinal = failed;
     } else {
       pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
     }
@@ -691,7 +761,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } catch (Json.NotSerializableException e) {
       if (!stateWarningLogged) {
         stateWarningLogged = true;
-        RUNNER_LOG.warn("State of work [{}] cannot be synced: {}", name, e.getMessage());
+        RUNNER_LOG.warn(
+            "State of work [{}] cannot be synced: {}", name, FailureDescription.message(e));
       }
       return null;
     }
@@ -759,8 +830,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
-      // not keep sending it runs
-      host.tell(new HostMessage.WorkStopped(appId, name, getContext().getSelf()));
+      // not keep sending it runs, and fails the calls it had
+      host.tell(
+          new HostMessage.WorkStopped(
+              appId,
+              name,
+              getContext().getSelf(),
+              CallFailures.open(current, pendingFinal, queue),
+              failedWith));
     }
     if (current != null && !(callThread != null && callThread.cancel(calls))) {
       // (a call still waiting for a thread was taken back: it never runs)

@@ -429,7 +429,7 @@ class WireFuzzTest {
     out.add(commands.get(commands.size() - 1));
     out.add(new HostMessage.Emit("app-1", events.get(5)));
     out.add(new HostMessage.Emit("app-1", events.get(8)));
-    out.add(new HostMessage.WorkStopped("app-1", "root.w", work));
+    out.add(new HostMessage.WorkStopped("app-1", "root.w", work, List.of(1L), "it failed"));
     out.add(new HostMessage.WorkIdle("app-1", work));
     out.add(new WorkMessage.Run(3, state, null));
     out.add(new WorkMessage.Run(4, IntNode.valueOf(4), "com.acme.Point"));

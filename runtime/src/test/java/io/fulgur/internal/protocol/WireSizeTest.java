@@ -58,4 +58,22 @@ class WireSizeTest {
     assertThat(WireSize.cut("short", 1_000)).isEqualTo("short");
     assertThat(WireSize.cut(null, 10)).isNull();
   }
+
+  @Test
+  void aCutTraceKeepsItsStartFitsAndSaysHowMuchIsGone() {
+    String trace =
+        "java.lang.IllegalStateException: boom\n" + "\tat a.b.C.d(C.java:1)\n".repeat(2_000);
+    String cut = WireSize.cutTrace(trace, 1_000);
+    assertThat(WireSize.utf8(cut)).isLessThanOrEqualTo(1_000);
+    assertThat(cut).startsWith("java.lang.IllegalStateException: boom\n\tat a.b.C.d");
+    String kept = cut.substring(0, cut.indexOf("... [trace cut: "));
+    assertThat(cut)
+        .endsWith(
+            String.format(
+                java.util.Locale.ROOT,
+                "... [trace cut: %,d more characters]",
+                trace.length() - kept.length()));
+    assertThat(WireSize.cutTrace("short", 1_000)).isEqualTo("short");
+    assertThat(WireSize.cutTrace(null, 100)).isNull();
+  }
 }

@@ -6,67 +6,10 @@ import io.fulgur.Work;
 import io.fulgur.WorkOptions;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Flows that load their worker nodes, run with {@code fulgur run} by the load tests. */
 final class LoadFlows {
   private LoadFlows() {}
-
-  /** Keeps a core busy for its input in milliseconds. */
-  public static class Spinner extends Work<Integer> {
-    public long startedAtMillis;
-
-    public Spinner() {
-      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
-    }
-
-    @Override
-    protected void onRun(Integer millis) {
-      startedAtMillis = System.currentTimeMillis();
-      long end = System.nanoTime() + millis * 1_000_000L;
-      long x = 1;
-      while (System.nanoTime() < end) {
-        x = x * 6364136223846793005L + 1442695040888963407L;
-      }
-      if (x == 0) {
-        System.out.println("the generator reached zero");
-      }
-    }
-  }
-
-  /**
-   * {@code fulgur run ...LoadFlows$Spin WORKS SECONDS}: that many parallel works spin on the cpu
-   * nodes, all at once, for that long. Prints how far apart the first and last started.
-   */
-  public static class Spin extends Flow {
-    final List<Spinner> works = new ArrayList<>();
-    final int millis;
-
-    public Spin(String[] args) {
-      int count = Integer.parseInt(args[0]);
-      millis = Integer.parseInt(args[1]) * 1000;
-      for (int i = 0; i < count; i++) {
-        works.add(new Spinner());
-      }
-    }
-
-    @Override
-    public void run() {
-      boolean done = true;
-      for (Spinner w : works) {
-        w.run(millis);
-        done &= w.hasSucceeded();
-      }
-      if (done) {
-        long first = works.stream().mapToLong(w -> w.startedAtMillis).min().orElse(0);
-        long last = works.stream().mapToLong(w -> w.startedAtMillis).max().orElse(0);
-        System.out.println(
-            "SPIN " + works.size() + " works succeeded, started within " + (last - first) + " ms");
-        stop();
-      }
-    }
-  }
 
   /**
    * Holds many small live objects and collects them with full GCs, one every {@code input}

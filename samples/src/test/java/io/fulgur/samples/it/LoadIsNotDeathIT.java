@@ -93,7 +93,7 @@ class LoadIsNotDeathIT {
             "spin-flow",
             List.of(),
             "run",
-            "io.fulgur.samples.it.LoadFlows$Spin",
+            "io.fulgur.samples.CpuLoadApp",
             "200",
             "20",
             "--seed",

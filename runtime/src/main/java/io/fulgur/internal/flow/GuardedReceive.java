@@ -1,0 +1,48 @@
+package io.fulgur.internal.flow;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * A {@link Receive} whose handlers' exceptions go to a handler of their own instead of failing the
+ * actor: the flow actor must end its app when it fails, and an actor that fails just stops (or,
+ * restarted, would run the app again from the top).
+ */
+final class GuardedReceive<T> extends Receive<T> {
+
+  /** What the actor does when one of its handlers threw. */
+  interface OnFailure<T> {
+    /**
+     * The behaviour after {@code thrown}, thrown while {@code what} (a message or a signal) was
+     * handled.
+     */
+    Behavior<T> failed(Object what, Throwable thrown);
+  }
+
+  private final Receive<T> receive;
+  private final OnFailure<T> onFailure;
+
+  GuardedReceive(Receive<T> receive, OnFailure<T> onFailure) {
+    this.receive = receive;
+    this.onFailure = onFailure;
+  }
+
+  @Override
+  public Behavior<T> receiveMessage(T message) {
+    try {
+      return receive.receiveMessage(message);
+    } catch (Throwable t) {
+      return onFailure.failed(message, t);
+    }
+  }
+
+  @Override
+  public Behavior<T> receiveSignal(Signal signal) {
+    try {
+      return receive.receiveSignal(signal);
+    } catch (Throwable t) {
+      return onFailure.failed(signal, t);
+    }
+  }
+}

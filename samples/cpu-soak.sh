@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Checks that a cluster tells busy and paused nodes from dead ones: two cpu workers and the flow's
+# node on this machine, WORKS parallel works spinning a core each for SECONDS (CpuLoadApp), while a
+# worker is frozen (SIGSTOP) for 2 s every 10 s. Prints the members taken for unreachable and the
+# nodes downed, both of which must be 0, and exits non-zero otherwise.
+#
+#   samples/cpu-soak.sh [WORKS] [SECONDS]      (defaults: 200 60)
+#
+# Builds the runnable jar first if it is missing. Logs stay in a temporary directory it names.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+works="${1:-200}"
+seconds="${2:-60}"
+jar="$here/target/fulgur-app.jar"
+logs=$(mktemp -d)
+if [ ! -f "$jar" ]; then
+  echo "Building $jar ..."
+  (cd "$root" && mvn -q -B -DskipTests package)
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+seed_port=$(free_port)
+# enough call threads for every work to run at once
+export FULGUR_JAVA_OPTS="-Dfulgur.node.max-call-threads=$((works + 16)) ${FULGUR_JAVA_OPTS:-}"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+wait_up() {
+  for _ in $(seq 1 300); do
+    if grep -q " is up with roles" "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "A worker node did not come up; its log:" >&2; cat "$1" >&2; exit 1
+}
+"$here/fulgur" node --roles cpu --port "$seed_port" > "$logs/worker-1.log" 2>&1 &
+pids+=($!)
+wait_up "$logs/worker-1.log"
+"$here/fulgur" node --roles cpu --seed "127.0.0.1:$seed_port" > "$logs/worker-2.log" 2>&1 &
+pids+=($!)
+wait_up "$logs/worker-2.log"
+workers=("${pids[@]}")
+
+echo "Running $works works spinning ${seconds}s on two cpu workers; a worker frozen 2 s every 10 s"
+"$here/fulgur" run io.fulgur.samples.CpuLoadApp "$works" "$seconds" --seed "127.0.0.1:$seed_port" \
+  > "$logs/flow.log" 2>&1 &
+flow=$!
+freezes=0
+while kill -0 "$flow" 2>/dev/null; do
+  sleep 8
+  kill -0 "$flow" 2>/dev/null || break
+  victim=${workers[$((freezes % 2))]}
+  kill -STOP "$victim"; sleep 2; kill -CONT "$victim"
+  freezes=$((freezes + 1))
+done
+status=0
+wait "$flow" || status=$?
+unreachable=$(cat "$logs"/*.log | grep -c "for UNREACHABLE" || true)
+downed=$(cat "$logs"/*.log | grep -c "DOWNED" || true)
+echo "app exit code:               $status"
+grep -h "^SPIN \|app failed" "$logs/flow.log" || true
+echo "workers frozen for 2 s:      $freezes"
+echo "members taken unreachable:   $unreachable"
+echo "members downed:              $downed"
+echo "logs:                        $logs"
+[ "$status" = 0 ] && [ "$unreachable" = 0 ] && [ "$downed" = 0 ]
