@@ -47,6 +47,24 @@ public final class StateCodec {
   }
 
   /**
+   * A snapshot of the work's state after a call: a collection that a thread the call left behind
+   * changed while it was read is read again, up to three times (then null).
+   *
+   * @throws Json.NotSerializableException naming the field that cannot be serialised
+   */
+  public static ObjectNode snapshotAfterCall(Work<?> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return snapshot(work);
+      } catch (java.util.ConcurrentModificationException e) {
+        if (attempt == 3) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /**
    * The state part of an instance snapshot ({@link InstanceCodec#snapshot}): what the work's node
    * compares its first state sync with.
    */

@@ -499,7 +499,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     JsonNode state = null;
     if (hasState && instance != null) {
       try {
-        state = finalState(instance);
+        state = StateCodec.snapshotAfterCall(instance);
       } catch (Json.NotSerializableException e) {
         if (failure == null && !stopped) {
           // the flow would keep the state from before the call and take it for the result
@@ -733,23 +733,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       }
     }
     return this;
-  }
-
-  /**
-   * The state after the call; a collection changed by a thread the call left behind is read again.
-   *
-   * @throws Json.NotSerializableException naming the field that cannot be sent
-   */
-  private static ObjectNode finalState(Work<?> instance) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return StateCodec.snapshot(instance);
-      } catch (ConcurrentModificationException e) {
-        if (attempt == 3) {
-          return null;
-        }
-      }
-    }
   }
 
   private ObjectNode snapshotOrNull(Work<?> instance) {
