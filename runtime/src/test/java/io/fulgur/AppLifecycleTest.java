@@ -207,10 +207,14 @@ class AppLifecycleTest {
       runApp(new App(flow));
       assertThat(flow.work.hasSucceeded()).isTrue();
     }
-    Conditions.await(
-        "no Fulgur or Pekko thread left",
-        Duration.ofSeconds(20),
-        () -> fulgurThreads().isEmpty());
+    try {
+      Conditions.await(
+          "no Fulgur or Pekko thread left",
+          Duration.ofSeconds(20),
+          () -> fulgurThreads().isEmpty());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + fulgurThreads(), e);
+    }
   }
 
   static List<String> fulgurThreads() {

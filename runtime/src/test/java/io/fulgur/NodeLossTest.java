@@ -160,7 +160,10 @@ class NodeLossTest {
         .hasMessageContaining("fulgur.work-dispatcher.serving-threads must be at least 1, was 0");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
-                Node.start(ConfigFactory.parseString("fulgur.selector-dispatcher.throughput = 5")))
+                Node.start(
+                    ConfigFactory.parseString(
+                        "pekko.io.tcp.selector-dispatcher = fulgur.selector-dispatcher\n"
+                            + "fulgur.selector-dispatcher.throughput = 5")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fulgur.selector-dispatcher.throughput must be 1")
         .hasMessageContaining("was 5");
