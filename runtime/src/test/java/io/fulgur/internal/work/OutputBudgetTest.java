@@ -42,15 +42,18 @@ class OutputBudgetTest {
     List<String> order = new CopyOnWriteArrayList<>();
     Thread first = start("first", () -> order.add("first " + budget.charge(50, any)));
     awaitWaiting(first);
+    // 5 would fit, but the first waits before it
     Thread second = start("second", () -> order.add("second " + budget.charge(5, any)));
     awaitWaiting(second);
-    // room for the second's 5, but the first waits before it
     assertThat(budget.tryCharge(5)).as("no overtaking those who wait").isEqualTo(-1);
     budget.release(30); // 60 used: the first's 50 does not fit, the second's 5 would
     Thread.sleep(20);
     assertThat(order).isEmpty();
-    budget.release(60);
+    budget.release(10); // 50 used: the first's 50 fits, then the second's 5 does not
     first.join(10_000);
+    assertThat(order).containsExactly("first 50");
+    awaitWaiting(second);
+    budget.release(50);
     second.join(10_000);
     assertThat(order).containsExactly("first 50", "second 5");
     assertThat(budget.used()).isEqualTo(55);
