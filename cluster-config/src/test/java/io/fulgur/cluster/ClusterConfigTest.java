@@ -28,9 +28,9 @@ class ClusterConfigTest {
     assertThat(config.getString("pekko.remote.artery.canonical.hostname")).isEqualTo("127.0.0.1");
     assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(2552);
     assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrain");
-    assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy"))
-        .isEqualTo("keep-majority");
     Config node = io.fulgur.internal.node.NodeSystem.resolve(config);
+    assertThat(node.getString("pekko.cluster.split-brain-resolver.active-strategy"))
+        .isEqualTo("keep-majority");
     assertThat(node.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
         .isEqualTo(Duration.ofSeconds(3));
     assertThat(node.getDuration("pekko.cluster.split-brain-resolver.stable-after"))
