@@ -203,6 +203,8 @@ final class RunnerPool extends AbstractExecutorService {
     }
     w.setName(w.getName() + "-watcher");
     w.setDaemon(true);
+    // the node's thread, not a call's: it must not wait behind CPU-bound calls to start others
+    w.setPriority(Thread.NORM_PRIORITY);
     watcher = w;
     w.start();
   }
