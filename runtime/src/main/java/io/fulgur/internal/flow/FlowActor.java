@@ -156,6 +156,16 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                 timers -> new FlowActor(ctx, timers, root, localHost, settings, outcome)));
   }
 
+  /**
+   * The actor system of the app whose pass runs on the calling thread (from a flow's {@code
+   * run()}), or null elsewhere: lets tests and diagnostics reach an app's node.
+   */
+  public static org.apache.pekko.actor.typed.ActorSystem<?> currentSystem() {
+    return WorkCore.CURRENT_PASS.get() instanceof FlowActor flow
+        ? flow.getContext().getSystem()
+        : null;
+  }
+
   private FlowActor(
       ActorContext<FlowMessage> context,
       TimerScheduler<FlowMessage> timers,
