@@ -12,7 +12,6 @@ import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkBinding;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.HostKeys;
-import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -638,7 +637,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       // the flow thread sends it itself (Artery's outbound stream and the TCP write run here)
       // instead of waking the node's thread: the flow is waiting for this call when it is a
       // sequential one (NodeExecutor)
-      NodeExecutor.handOver(() -> host.tell(lone));
+      settings.threading().handOver(() -> host.tell(lone));
     } else {
       queued.add(command);
     }
