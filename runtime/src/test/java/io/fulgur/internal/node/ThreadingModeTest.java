@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A node runs on the threading its config says ({@code fulgur.node.custom-threading}), whichever
- * way it was started, and with it off nothing of Fulgur's executors runs. Tagged to run in the
- * {@code pekko-threading} execution too, where the system property turns it off for every node.
+ * way it was started; with it off nothing of Fulgur's executors runs, and such a node works with
+ * nodes that keep it on. Tagged to run in the {@code pekko-threading} execution too, where the
+ * system property turns it off for every node.
  */
 @Tag("pekko-threading")
 @Timeout(120)
@@ -202,6 +203,22 @@ class ThreadingModeTest {
       } else {
         assertPekkoThreading(flow);
       }
+    }
+  }
+
+  @Test
+  void aFlowNodeWithCustomThreadingOffWorksWithWorkerNodesOfEitherThreading() {
+    try (LocalCluster cluster = LocalCluster.start("cpu")) {
+      ProbeFlow flow = new ProbeFlow(new CloudCompute("cpu"));
+      Config flowNodeOff =
+          ConfigFactory.parseString(NodeThreading.KEY + " = off").withFallback(cluster.appConfig());
+      new App(flow, flowNodeOff).run();
+      assertThat(flow.facts.customThreading()).isFalse();
+      assertThat(flow.facts.arteryDispatcher())
+          .isEqualTo("pekko.remote.default-remote-dispatcher");
+      assertThat(flow.facts.flowDispatcher()).isInstanceOf(PinnedDispatcher.class);
+      assertThat(flow.sequential.hasSucceeded()).isTrue();
+      assertThat(flow.parallel.hasSucceeded()).isTrue();
     }
   }
 }
