@@ -2,7 +2,6 @@ package io.fulgur.internal.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
-import io.fulgur.internal.flow.FlowExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,9 +14,9 @@ import java.util.Set;
  */
 public enum NodeThreading {
   /**
-   * Fulgur's executors ({@link NodeExecutor}, {@link FlowExecutor}, {@link SelectorExecutor}): a
-   * sequential call or the flow may borrow the node's thread, and a finished call's report runs
-   * on the call's thread.
+   * Fulgur's executors ({@link NodeExecutor}, the flow's {@code FlowExecutor}, {@link
+   * SelectorExecutor}): a sequential call or the flow may borrow the node's thread, and a finished
+   * call's report runs on the call's thread.
    */
   CUSTOM {
     @Override
@@ -53,11 +52,11 @@ public enum NodeThreading {
   /** Where Pekko looks up the dispatchers of Artery and of its TCP and UDP layers. */
   private static final List<String> POINTERS = pointers();
 
+  /** The flow's executor, by name: the flow package builds on this one, not the other way. */
+  static final String FLOW_EXECUTOR = "io.fulgur.internal.flow.FlowExecutor";
+
   private static final Set<String> FULGUR_EXECUTORS =
-      Set.of(
-          NodeExecutor.class.getName(),
-          SelectorExecutor.class.getName(),
-          FlowExecutor.class.getName());
+      Set.of(NodeExecutor.class.getName(), SelectorExecutor.class.getName(), FLOW_EXECUTOR);
 
   /**
    * Lends the thread the caller runs on to {@code call}, to run once the caller's dispatcher task

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.flow.FlowExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,11 @@ class NodeThreadingTest {
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("pekko.io.pinned-dispatcher");
     assertThat(full.getString(TCP_WORKER)).isEqualTo("pekko.actor.internal-dispatcher");
     assertThat(full.getString(ARTERY)).isEqualTo("my-artery-dispatcher");
+  }
+
+  @Test
+  void theFlowsExecutorIsKnownByItsName() {
+    assertThat(NodeThreading.FLOW_EXECUTOR).isEqualTo(FlowExecutor.class.getName());
   }
 
   @Test
