@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** {@code fulgur.node.custom-threading}: what each value makes of a node's config. */
@@ -24,7 +25,8 @@ class NodeThreadingTest {
 
   @Test
   void onRunsArteryAndTheTcpLayerOnFulgursDispatchers() {
-    Config full = resolve(NodeThreading.KEY + " = on");
+    // the system property would win over the config (it is off in the pekko-threading run)
+    Config full = withProperty(null, () -> resolve(NodeThreading.KEY + " = on"));
     assertThat(full.getString(ARTERY)).isEqualTo("fulgur.work-dispatcher");
     assertThat(full.getString(TCP_WORKER)).isEqualTo("fulgur.work-dispatcher");
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("fulgur.selector-dispatcher");
@@ -72,22 +74,30 @@ class NodeThreadingTest {
 
   @Test
   void aSystemPropertyTurnsItOff() {
+    // the property wins over the caller's config, as every system property does
+    Config full = withProperty("off", () -> resolve(NodeThreading.KEY + " = on"));
+    assertThat(NodeThreading.of(full)).isEqualTo(NodeThreading.PEKKO);
+    assertThat(full.getString(ARTERY)).isEqualTo("pekko.remote.default-remote-dispatcher");
+  }
+
+  /** {@code make}'s result with the system property set to {@code value} (null: not set). */
+  static Config withProperty(String value, Supplier<Config> make) {
     String before = System.getProperty(NodeThreading.KEY);
-    System.setProperty(NodeThreading.KEY, "off");
-    ConfigFactory.invalidateCaches();
+    set(value);
     try {
-      // the property wins over the caller's config, as every system property does
-      Config full = resolve(NodeThreading.KEY + " = on");
-      assertThat(NodeThreading.of(full)).isEqualTo(NodeThreading.PEKKO);
-      assertThat(full.getString(ARTERY)).isEqualTo("pekko.remote.default-remote-dispatcher");
+      return make.get();
     } finally {
-      if (before == null) {
-        System.clearProperty(NodeThreading.KEY);
-      } else {
-        System.setProperty(NodeThreading.KEY, before);
-      }
-      ConfigFactory.invalidateCaches();
+      set(before);
     }
+  }
+
+  private static void set(String value) {
+    if (value == null) {
+      System.clearProperty(NodeThreading.KEY);
+    } else {
+      System.setProperty(NodeThreading.KEY, value);
+    }
+    ConfigFactory.invalidateCaches();
   }
 
   @Test
