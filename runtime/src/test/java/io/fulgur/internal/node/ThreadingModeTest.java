@@ -15,9 +15,11 @@ import io.fulgur.internal.flow.FlowExecutor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.Dispatcher;
@@ -63,7 +65,7 @@ class ThreadingModeTest {
       ExecutorService arteryExecutor,
       MessageDispatcher flowDispatcher,
       boolean passOnLentThread,
-      List<String> fulgurExecutorThreads) {
+      Set<Thread> fulgurExecutorThreads) {
 
     static Facts of(ActorSystem<?> system) {
       Config config = system.settings().config();
@@ -111,7 +113,7 @@ class ThreadingModeTest {
   }
 
   /** Live threads that run code of Fulgur's executors (parked in them included). */
-  static List<String> fulgurExecutorThreads() {
+  static Set<Thread> fulgurExecutorThreads() {
     List<String> executors =
         List.of(
             NodeExecutor.class.getName(),
@@ -124,8 +126,24 @@ class ThreadingModeTest {
                 Arrays.stream(e.getValue())
                     .anyMatch(f -> executors.stream().anyMatch(f.getClassName()::startsWith)))
         .map(Map.Entry::getKey)
-        .map(Thread::getName)
-        .toList();
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Threads in Fulgur's executors before the test's nodes start: those of nodes of earlier tests
+   * in this JVM that are still ending (given a while to end), none where every node has custom
+   * threading off.
+   */
+  static Set<Thread> leftOver() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!fulgurExecutorThreads().isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    Set<Thread> left = fulgurExecutorThreads();
+    if (!customThreadingByDefault()) {
+      assertThat(left).as("threads in Fulgur's executors with custom threading off").isEmpty();
+    }
+    return left;
   }
 
   /** The threading this JVM's system property asks every node for (on when it is not set). */
@@ -134,7 +152,7 @@ class ThreadingModeTest {
     return property == null || ConfigFactory.parseString("v = " + property).getBoolean("v");
   }
 
-  static void assertPekkoThreading(ProbeFlow flow) {
+  static void assertPekkoThreading(ProbeFlow flow, Set<Thread> leftOver) {
     Facts facts = flow.facts;
     assertThat(facts.customThreading()).isFalse();
     assertThat(facts.arteryDispatcher()).isEqualTo("pekko.remote.default-remote-dispatcher");
@@ -145,7 +163,9 @@ class ThreadingModeTest {
     }
     assertThat(facts.flowDispatcher()).isInstanceOf(PinnedDispatcher.class);
     assertThat(facts.passOnLentThread()).isFalse();
-    assertThat(facts.fulgurExecutorThreads()).isEmpty();
+    assertThat(facts.fulgurExecutorThreads())
+        .as("threads in Fulgur's executors, besides those of earlier tests' nodes")
+        .isSubsetOf(leftOver);
     // user code never runs on a dispatcher: the sequential call too is on a runner thread
     for (Probe probe : List.of(flow.sequential, flow.parallel)) {
       assertThat(probe.hasSucceeded()).isTrue();
@@ -169,39 +189,37 @@ class ThreadingModeTest {
 
   @Test
   void anAppConfiguredOffRunsOnPekkosDispatchersOnly() throws InterruptedException {
-    // threads of nodes that earlier tests in this JVM ran with custom threading end first
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!fulgurExecutorThreads().isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
+    Set<Thread> leftOver = leftOver();
     ProbeFlow flow = new ProbeFlow(CloudCompute.DEFAULT);
     Config embeddedOff =
         ConfigFactory.parseString(
             NodeThreading.KEY + " = off\nfulgur.node.serve-all-roles = on");
     new App(flow, embeddedOff).run();
-    assertPekkoThreading(flow);
+    assertPekkoThreading(flow, leftOver);
   }
 
   @Test
-  void theEmbeddedNodeRunsOnTheThreadingTheSystemPropertySays() {
+  void theEmbeddedNodeRunsOnTheThreadingTheSystemPropertySays() throws InterruptedException {
+    Set<Thread> leftOver = leftOver();
     ProbeFlow flow = new ProbeFlow(CloudCompute.DEFAULT);
     new App(flow).run();
     if (customThreadingByDefault()) {
       assertCustomThreading(flow);
     } else {
-      assertPekkoThreading(flow);
+      assertPekkoThreading(flow, leftOver);
     }
   }
 
   @Test
-  void clusterNodesRunOnTheThreadingTheSystemPropertySays() {
+  void clusterNodesRunOnTheThreadingTheSystemPropertySays() throws InterruptedException {
+    Set<Thread> leftOver = leftOver();
     try (LocalCluster cluster = LocalCluster.start("cpu")) {
       ProbeFlow flow = new ProbeFlow(new CloudCompute("cpu"));
       new App(flow, cluster.appConfig()).run();
       if (customThreadingByDefault()) {
         assertCustomThreading(flow);
       } else {
-        assertPekkoThreading(flow);
+        assertPekkoThreading(flow, leftOver);
       }
     }
   }
