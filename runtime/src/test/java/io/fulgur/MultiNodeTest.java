@@ -9,12 +9,14 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Apps on a cluster of four in-JVM nodes (a flow node, two {@code cpu} nodes, one {@code gpu}
  * node), every message serialised (surefire sets {@code pekko.actor.serialize-messages = on}).
  */
+@Tag("pekko-threading")
 class MultiNodeTest {
   private static LocalCluster cluster;
   private static Node cpu1;

@@ -1,15 +1,20 @@
 package io.fulgur;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.node.NodeThreading;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A node that leaves while it runs a work fails the work's call with reason node_lost. */
+@Tag("pekko-threading")
 class NodeLossTest {
 
   static class Blocker extends Work<String> {
@@ -151,13 +156,21 @@ class NodeLossTest {
   }
 
   @Test
-  void aNodeRefusesBadDispatcherSettings() {
+  void aNodeRefusesABadServingThreadsSetting() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 Node.start(
                     ConfigFactory.parseString("fulgur.work-dispatcher.serving-threads = 0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fulgur.work-dispatcher.serving-threads must be at least 1, was 0");
+  }
+
+  @Test
+  void aNodeOnFulgursThreadingRefusesASelectorDispatcherThatCouldBlock() {
+    // with custom threading off no selector runs on fulgur.selector-dispatcher: nothing to refuse
+    assumeTrue(
+        NodeThreading.of(NodeSystem.resolve(ConfigFactory.empty())) == NodeThreading.CUSTOM,
+        "custom threading is off in this JVM");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 Node.start(

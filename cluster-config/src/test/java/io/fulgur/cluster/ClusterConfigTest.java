@@ -10,6 +10,7 @@ import io.fulgur.Flow;
 import io.fulgur.Node;
 import io.fulgur.Work;
 import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.node.NodeThreading;
 import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,24 @@ class ClusterConfigTest {
     assertThat(node.getDuration("pekko.cluster.split-brain-resolver.stable-after"))
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(config.getBoolean("pekko.actor.allow-java-serialization")).isFalse();
+  }
+
+  @Test
+  void fulgurCustomThreadingFromTheEnvironmentReachesTheNode() {
+    assertThat(NodeThreading.of(NodeSystem.resolve(ClusterConfig.load())))
+        .isEqualTo(NodeThreading.CUSTOM);
+    // as with FULGUR_CUSTOM_THREADING=off in the environment (HOCON looks the variable up in the
+    // config it resolves against first)
+    Config deployment =
+        ConfigFactory.parseString("FULGUR_CUSTOM_THREADING = off")
+            .withFallback(
+                ConfigFactory.parseResources(
+                    ClusterConfig.class.getClassLoader(), ClusterConfig.RESOURCE))
+            .resolve();
+    Config node = NodeSystem.resolve(deployment);
+    assertThat(NodeThreading.of(node)).isEqualTo(NodeThreading.PEKKO);
+    assertThat(node.getString("pekko.remote.artery.advanced.use-dispatcher"))
+        .isEqualTo("pekko.remote.default-remote-dispatcher");
   }
 
   /** Reports its node. */

@@ -1,6 +1,7 @@
 package io.fulgur.internal;
 
 import com.typesafe.config.Config;
+import io.fulgur.internal.node.NodeThreading;
 import io.fulgur.internal.node.SelectorExecutor;
 import io.fulgur.internal.protocol.WireSize;
 import java.time.Duration;
@@ -33,7 +34,8 @@ public record Settings(
     int messageBudget,
     int maxInstanceSize,
     int maxValueSize,
-    List<String> allowedPackages) {
+    List<String> allowedPackages,
+    NodeThreading threading) {
 
   /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
   public static final String MAX_FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
@@ -72,7 +74,8 @@ public record Settings(
         budget,
         cappedBytes(f, "work.max-instance-size", budget),
         cappedBytes(f, "work.max-value-size", budget),
-        allowedPackages(f));
+        allowedPackages(f),
+        NodeThreading.of(config));
   }
 
   /** A size limit in bytes, never above what one message between nodes can carry. */

@@ -13,7 +13,6 @@ import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkBinding;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.HostKeys;
-import io.fulgur.internal.node.NodeExecutor;
 import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -172,6 +171,16 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                       }
                     }));
     return Behaviors.supervise(flow).onFailure(SupervisorStrategy.stop());
+  }
+
+  /**
+   * The actor system of the app whose pass runs on the calling thread (from a flow's {@code
+   * run()}), or null elsewhere: lets tests and diagnostics reach an app's node.
+   */
+  public static org.apache.pekko.actor.typed.ActorSystem<?> currentSystem() {
+    return WorkCore.CURRENT_PASS.get() instanceof FlowActor flow
+        ? flow.getContext().getSystem()
+        : null;
   }
 
   private FlowActor(
@@ -652,7 +661,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       // the flow thread sends it itself (Artery's outbound stream and the TCP write run here)
       // instead of waking the node's thread: the flow is waiting for this call when it is a
       // sequential one (NodeExecutor)
-      NodeExecutor.handOver(() -> host.tell(lone));
+      settings.threading().handOver(() -> host.tell(lone));
     } else {
       queued.add(command);
     }

@@ -26,13 +26,14 @@ public final class CallThreads {
   /**
    * Lends the node's thread to {@code call} (a sequential call, which its flow waits for), if the
    * caller is on the node's thread at the top of a task and the cap leaves a thread; false, and
-   * nothing done, otherwise (then the caller {@link #execute}s it).
+   * nothing done, otherwise, and always when {@code threading} lends no thread (then the caller
+   * {@link #execute}s it).
    */
-  public boolean lend(Runnable call) {
+  public boolean lend(Runnable call, NodeThreading threading) {
     if (!runners.hold()) {
       return false;
     }
-    if (NodeExecutor.lend(
+    if (threading.lend(
         () -> {
           try {
             call.run();

@@ -1,6 +1,7 @@
 package io.fulgur.internal.node;
 
 import com.typesafe.config.Config;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +111,13 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
     return () -> new Pool(factory, servers, backlog);
   }
 
-  /** Each ActorSystem's node pool, shared by its work dispatcher and its selector dispatcher. */
-  private static final Map<Object, Pool> POOLS = new WeakHashMap<>();
+  /**
+   * Each ActorSystem's node pool, shared by its work dispatcher and its selector dispatcher. Weak
+   * on both sides: a pool reaches the system that keys it (its thread factory, its tasks), so a
+   * pool held strongly here would keep every system that ever ran alive; the dispatchers hold the
+   * pool while they use it.
+   */
+  private static final Map<Object, WeakReference<Pool>> POOLS = new WeakHashMap<>();
 
   /**
    * The live node pool of {@code system} (the key both dispatchers' prerequisites share), made by
@@ -119,10 +125,11 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    */
   static Pool shared(Object system, Supplier<Pool> make) {
     synchronized (POOLS) {
-      Pool pool = POOLS.get(system);
+      WeakReference<Pool> ref = POOLS.get(system);
+      Pool pool = ref == null ? null : ref.get();
       if (pool == null || pool.isShutdown()) {
         pool = make.get();
-        POOLS.put(system, pool);
+        POOLS.put(system, new WeakReference<>(pool));
       }
       return pool;
     }

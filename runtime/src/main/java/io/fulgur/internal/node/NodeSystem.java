@@ -61,16 +61,20 @@ public final class NodeSystem {
    * libraries' reference.conf. Cluster roles are {@code fulgur.node.roles} plus {@code
    * pekko.cluster.roles}. {@code fulgur.wire.version} is {@link WireVersion#CURRENT}, above
    * everything: the join check compares it, so no config may claim a wire format this build does
-   * not speak.
+   * not speak. With {@code fulgur.node.custom-threading = off}, from any of those sources, the
+   * node runs on Pekko's own dispatchers ({@link NodeThreading#configure}).
    */
   public static Config resolve(Config user) {
     ClassLoader loader = NodeSystem.class.getClassLoader();
+    Config reference = ConfigFactory.defaultReference(loader);
     Config full =
-        ConfigFactory.defaultOverrides(loader)
-            .withFallback(user)
-            .withFallback(ConfigFactory.parseResources(loader, "fulgur-node-defaults.conf"))
-            .withFallback(ConfigFactory.defaultReference(loader))
-            .resolve();
+        NodeThreading.configure(
+            ConfigFactory.defaultOverrides(loader)
+                .withFallback(user)
+                .withFallback(ConfigFactory.parseResources(loader, "fulgur-node-defaults.conf"))
+                .withFallback(reference)
+                .resolve(),
+            reference);
     Set<String> roles = new LinkedHashSet<>(full.getStringList("fulgur.node.roles"));
     roles.addAll(full.getStringList("pekko.cluster.roles"));
     List<String> roleList = new ArrayList<>(roles);

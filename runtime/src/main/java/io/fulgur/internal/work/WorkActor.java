@@ -11,7 +11,7 @@ import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.node.CallThreads;
-import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.node.NodeThreading;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -37,7 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each outside any actor: a
- * sequential call on the node's thread lent to it ({@link NodeExecutor#lend}), otherwise on a
+ * sequential call on the node's thread lent to it ({@link NodeThreading#lend}), otherwise on a
  * runner thread, once the node's {@link CallThreads} have one; reports Queued (a call still
  * waiting for a thread after a short delay), Started (after a short delay on its thread, or never
  * for a call whose Done says it), Done, Failed and Stopped to the flow through the node's host,
@@ -369,7 +369,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             });
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
-    if (!options.parallel() && calls.lend(call)) {
+    if (!options.parallel() && calls.lend(call, settings.threading())) {
       return;
     }
     try {
@@ -526,7 +526,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } else {
       // the flow waits for this call: its report and Done go out from this thread, without
       // waking the node's thread (NodeExecutor)
-      NodeExecutor.handOver(() -> self.tell(finished));
+      settings.threading().handOver(() -> self.tell(finished));
     }
   }
 

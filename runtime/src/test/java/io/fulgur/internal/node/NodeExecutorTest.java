@@ -3,6 +3,7 @@ package io.fulgur.internal.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -300,5 +301,36 @@ class NodeExecutorTest {
     assertThat(pool.isTerminated()).isTrue();
     assertThatThrownBy(() -> pool.execute(() -> {}))
         .isInstanceOf(RejectedExecutionException.class);
+  }
+
+  /** Stands for an actor system: it holds its node pool (through its dispatchers). */
+  private static final class FakeSystem {
+    ExecutorService pool;
+  }
+
+  @Test
+  void aSharedPoolDoesNotKeepItsSystemAlive() throws Exception {
+    FakeSystem system = new FakeSystem();
+    WeakReference<FakeSystem> key = new WeakReference<>(system);
+    system.pool = sharedPoolOf(system);
+    assertThat(NodeExecutor.shared(system, () -> null)).isSameAs(system.pool);
+    system = null;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (key.get() != null && System.nanoTime() < end) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(key.get()).as("the system and its pool are collected").isNull();
+  }
+
+  /** The shared pool of {@code system}; like a real one, its thread factory reaches the system. */
+  private static ExecutorService sharedPoolOf(Object system) {
+    return NodeExecutor.shared(
+        system,
+        () ->
+            new NodeExecutor.Pool(
+                r -> new Thread(r, "shared-" + system.hashCode()),
+                1,
+                NodeExecutor.DEFAULT_BACKLOG));
   }
 }
