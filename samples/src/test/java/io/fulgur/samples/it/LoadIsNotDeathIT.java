@@ -3,7 +3,6 @@ package io.fulgur.samples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,36 +22,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class LoadIsNotDeathIT {
   private static final Duration UP = Duration.ofSeconds(60);
-  private final List<FulgurProcess> processes = new ArrayList<>();
+  private final ProcessGroup processes = new ProcessGroup();
 
   @AfterEach
   void stopEveryProcess() {
-    for (FulgurProcess p : processes) {
-      p.close();
-    }
+    processes.close();
   }
 
   private FulgurProcess start(String name, List<String> jvm, String... args) throws IOException {
-    FulgurProcess p = FulgurProcess.start(name, jvm, args);
-    processes.add(p);
-    return p;
+    return processes.start(name, jvm, args);
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return ProcessGroup.freePort();
   }
 
   private void assertNoAlarms() {
     List<String> alarms = new ArrayList<>();
-    for (FulgurProcess p : processes) {
+    for (FulgurProcess p : processes.all()) {
       for (String line : p.reachabilityAlarms()) {
         alarms.add(p.name + ": " + line);
       }
     }
     assertThat(alarms).as("members taken for unreachable or downed").isEmpty();
-    for (FulgurProcess p : processes) {
+    for (FulgurProcess p : processes.all()) {
       if (!p.name.endsWith("flow")) {
         assertThat(p.isAlive()).as(p.name + " alive").isTrue();
       }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,19 +19,15 @@ import org.junit.jupiter.api.Timeout;
 class TwoNodeSplitIT {
   private static final Duration UP = Duration.ofSeconds(60);
   private static final Duration SPLIT = Duration.ofSeconds(12);
-  private final List<FulgurProcess> processes = new ArrayList<>();
+  private final ProcessGroup processes = new ProcessGroup();
 
   @AfterEach
   void stopEveryProcess() {
-    for (FulgurProcess p : processes) {
-      p.close();
-    }
+    processes.close();
   }
 
   private FulgurProcess start(String name, String... args) throws IOException {
-    FulgurProcess p = FulgurProcess.start(name, args);
-    processes.add(p);
-    return p;
+    return processes.start(name, args);
   }
 
   /** Two free ports, the lower first. */
