@@ -104,8 +104,11 @@ public final class App {
     NodeSystem.onNotUpWithin(
         system, settings.joinTimeout(), why -> outcome.complete(Outcome.joinFailed(why)));
     Outcome result;
+    Optional<String> stopped = Optional.empty();
     try {
       result = outcome.get();
+      // before this node's own shutdown, which would hide that the cluster downed it
+      stopped = result.failed() ? NodeSystem.unrequestedStop(system) : Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result = new Outcome(true, "App.run() was interrupted", null, null, e);
@@ -116,7 +119,6 @@ public final class App {
     }
     if (result.failed()) {
       // a flow node the cluster downed sees its works' nodes go first: say why it all ended
-      Optional<String> stopped = NodeSystem.unrequestedStop(system);
       if (stopped.isPresent() && !result.message().startsWith(stopped.get())) {
         result =
             new Outcome(

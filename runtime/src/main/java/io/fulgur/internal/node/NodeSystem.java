@@ -8,6 +8,10 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -106,11 +110,13 @@ public final class NodeSystem {
               + " works than cores, start the JVM with -XX:ThreadPriorityPolicy=1"
               + " -XX:JavaPriority1_To_OSPriority=19 (docs/operations.md, \"CPU-bound works\")");
     }
+    AtomicBoolean selfDowned = new AtomicBoolean();
     ActorSystem<Void> system =
         ActorSystem.create(
             Behaviors.setup(
                 ctx -> {
-                  ctx.spawn(ReachabilityLog.create(), "reachability", CLUSTER_DISPATCHER);
+                  ctx.spawn(
+                      ReachabilityLog.create(selfDowned), "reachability", CLUSTER_DISPATCHER);
                   ActorRef<HostMessage> host = null;
                   if (settings.hostWorks()) {
                     host = ctx.spawn(NodeHost.create(settings), "host", WORK_DISPATCHER);
@@ -120,6 +126,7 @@ public final class NodeSystem {
                 }),
             SYSTEM_NAME,
             full);
+    DOWNED.put(system, selfDowned);
     // Pekko's own line on this side says only that the configuration is incompatible; say which
     // check a Fulgur node most likely failed (the seed node logs the settings that differ).
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(Adapter.toClassic(system));
@@ -143,6 +150,10 @@ public final class NodeSystem {
     }
   }
 
+  /** Whether the cluster downed each node (no reference to a node's system from its value). */
+  private static final Map<ActorSystem<?>, AtomicBoolean> DOWNED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** What the guardian spawned, handed to the caller's spawn step. */
   public record Spawned(ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
 
@@ -155,11 +166,14 @@ public final class NodeSystem {
     if (refused.isPresent()) {
       return refused;
     }
+    // the node sees itself Down before the shutdown that follows, whose reason then says so
+    AtomicBoolean selfDowned = DOWNED.get(system);
     boolean downed =
-        CoordinatedShutdown.get(Adapter.toClassic(system))
-            .getShutdownReason()
-            .filter(r -> r == CoordinatedShutdown.clusterDowningReason())
-            .isPresent();
+        (selfDowned != null && selfDowned.get())
+            || CoordinatedShutdown.get(Adapter.toClassic(system))
+                .getShutdownReason()
+                .filter(r -> r == CoordinatedShutdown.clusterDowningReason())
+                .isPresent();
     if (!downed) {
       return Optional.empty();
     }

@@ -22,8 +22,11 @@ public final class ReachabilityLog {
 
   private ReachabilityLog() {}
 
-  /** Subscribes to the cluster's reachability and downing events and logs them. */
-  public static Behavior<Object> create() {
+  /**
+   * Subscribes to the cluster's reachability and downing events and logs them; sets {@code
+   * selfDowned} when the cluster downs this node.
+   */
+  public static Behavior<Object> create(java.util.concurrent.atomic.AtomicBoolean selfDowned) {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
@@ -57,6 +60,9 @@ public final class ReachabilityLog {
               .onMessage(
                   ClusterEvent.MemberDowned.class,
                   e -> {
+                    if (e.member().address().equals(cluster.selfMember().address())) {
+                      selfDowned.set(true);
+                    }
                     LOG.warn("Fulgur node [{}] sees member [{}] DOWNED", self, describe(e.member()));
                     return Behaviors.same();
                   })
