@@ -24,12 +24,12 @@ class NodeThreadingTest {
   }
 
   @Test
-  void onRunsTheNodeOnFulgursExecutorAndArteryAndTheTcpLayerOnPekkos() {
+  void onRunsArteryAndTheTcpLayerOnFulgursDispatchers() {
     // the system property would win over the config (it is off in the pekko-threading run)
     Config full = withProperty(null, () -> resolve(NodeThreading.KEY + " = on"));
-    assertThat(full.getString(ARTERY)).isEqualTo("pekko.remote.default-remote-dispatcher");
-    assertThat(full.getString(TCP_WORKER)).isEqualTo("pekko.actor.internal-dispatcher");
-    assertThat(full.getString(TCP_SELECTOR)).isEqualTo("pekko.io.pinned-dispatcher");
+    assertThat(full.getString(ARTERY)).isEqualTo("fulgur.work-dispatcher");
+    assertThat(full.getString(TCP_WORKER)).isEqualTo("fulgur.work-dispatcher");
+    assertThat(full.getString(TCP_SELECTOR)).isEqualTo("fulgur.selector-dispatcher");
     assertThat(full.getString("pekko.remote.artery.advanced.use-control-stream-dispatcher"))
         .isEqualTo("fulgur.cluster-dispatcher");
     assertThat(full.getString("pekko.cluster.use-dispatcher")).isEqualTo("fulgur.cluster-dispatcher");

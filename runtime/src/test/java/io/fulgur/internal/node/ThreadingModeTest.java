@@ -177,12 +177,10 @@ class ThreadingModeTest {
   static void assertCustomThreading(ProbeFlow flow) {
     Facts facts = flow.facts;
     assertThat(facts.customThreading()).isTrue();
-    // the node's actors on Fulgur's executor; Artery and the TCP layer on Pekko's, so that the
-    // node's network never waits for the node's thread (docs/operations.md)
-    assertThat(facts.arteryDispatcher()).isEqualTo("pekko.remote.default-remote-dispatcher");
-    assertThat(facts.tcpSelectorDispatcher()).isEqualTo("pekko.io.pinned-dispatcher");
+    assertThat(facts.arteryDispatcher()).isEqualTo("fulgur.work-dispatcher");
+    assertThat(facts.tcpSelectorDispatcher()).isEqualTo("fulgur.selector-dispatcher");
     assertThat(facts.workExecutor()).isInstanceOf(NodeExecutor.Pool.class);
-    assertThat(facts.arteryExecutor()).isNotSameAs(facts.workExecutor());
+    assertThat(facts.arteryExecutor()).isSameAs(facts.workExecutor());
     assertThat(executor(facts.flowDispatcher()).getClass().getName())
         .startsWith(FlowExecutor.class.getName());
     assertThat(facts.fulgurExecutorThreads()).isNotEmpty();
