@@ -6,7 +6,6 @@ import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.WireSerializer;
 import java.io.NotSerializableException;
 import java.time.Duration;
@@ -39,10 +38,10 @@ final class WireCost {
       ActorRefResolver resolver = ActorRefResolver.get(system);
       ActorRef<FlowMessage> flow =
           resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow#1");
-      ActorRef<PrintMessage> printer =
-          resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow/output#2");
+      ActorRef<HostMessage> host =
+          resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25521/user/host#2");
       int ops = quick ? 200 : 20_000;
-      for (Map.Entry<String, Object> m : messages(flow, printer).entrySet()) {
+      for (Map.Entry<String, Object> m : messages(flow, host).entrySet()) {
         Object message = m.getValue();
         String manifest = serializer.manifest(message);
         byte[] bytes = serializer.toBinary(message);
@@ -67,7 +66,7 @@ final class WireCost {
   }
 
   private static Map<String, Object> messages(
-      ActorRef<FlowMessage> flow, ActorRef<PrintMessage> printer) {
+      ActorRef<FlowMessage> flow, ActorRef<HostMessage> host) {
     JsonNode input = Json.MAPPER.valueToTree(12345);
     List<HostMessage.Command> runs = new ArrayList<>();
     List<FlowMessage.Event> dones = new ArrayList<>();
@@ -77,10 +76,10 @@ final class WireCost {
     }
     Map<String, Object> messages = new LinkedHashMap<>();
     messages.put("a batch of one run",
-        new HostMessage.Batch("5f3a9c", flow, printer, runs.subList(0, 1)));
+        new HostMessage.Batch("5f3a9c", flow, 1, 0, 0, runs.subList(0, 1)));
     messages.put("a Done", dones.get(0));
-    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, printer, runs));
-    messages.put("a batch of 100 Done events", new FlowMessage.Batch(dones));
+    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, 2, 1, 1, runs));
+    messages.put("a batch of 100 Done events", new FlowMessage.Batch(host, 1, 2, dones));
     return messages;
   }
 }

@@ -35,7 +35,20 @@ public record Settings(
     int maxInstanceSize,
     int maxValueSize,
     List<String> allowedPackages,
-    NodeThreading threading) {
+    NodeThreading threading,
+    Channel channel) {
+
+  /**
+   * The flow-host channel ({@code fulgur.channel}): the most messages unacknowledged per direction,
+   * the first and the longest wait before they are sent again, the longest an ack waits for a
+   * message to ride on, and the test-only loss of one message in {@code testDropOneIn}.
+   */
+  public record Channel(
+      int window,
+      Duration resendAfter,
+      Duration maxResendAfter,
+      Duration ackDelay,
+      int testDropOneIn) {}
 
   /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
   public static final String MAX_FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
@@ -75,7 +88,13 @@ public record Settings(
         cappedBytes(f, "work.max-instance-size", budget),
         cappedBytes(f, "work.max-value-size", budget),
         allowedPackages(f),
-        NodeThreading.of(config));
+        NodeThreading.of(config),
+        new Channel(
+            atLeastOne(f, "channel.window"),
+            positive(f, "channel.resend-after"),
+            positive(f, "channel.max-resend-after"),
+            positive(f, "channel.ack-delay"),
+            atLeastZero(f, "channel.test-drop-one-in")));
   }
 
   /** A size limit in bytes, never above what one message between nodes can carry. */

@@ -19,7 +19,6 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.InputTypes;
 import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.StateCodec;
 import io.fulgur.internal.protocol.WireSize;
 import java.util.ArrayList;
@@ -101,7 +100,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private final ActorRef<HostMessage> localHost;
   private final CompletableFuture<Outcome> outcome;
   private final TimerScheduler<FlowMessage> timers;
-  private final ActorRef<PrintMessage> printer;
+  private final OutputGate output;
+  private final OutputGate.Sink events;
+  private final HostChannels channels;
   private final ActorRef<Receptionist.Listing> listingAdapter;
   private final Components components;
   private final Map<String, WorkEntry> entries = new LinkedHashMap<>();
@@ -196,8 +197,23 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.localHost = localHost;
     this.settings = settings;
     this.outcome = outcome;
-    this.printer =
-        context.spawn(OutputPrinter.create(), "output", NodeSystem.OUTPUT_DISPATCHER);
+    this.channels = new HostChannels(appId, context.getSelf(), settings, timers);
+    this.output =
+        new OutputGate(
+            context.spawn(OutputPrinter.create(), "output", NodeSystem.OUTPUT_DISPATCHER),
+            context.getSelf());
+    this.events =
+        new OutputGate.Sink() {
+          @Override
+          public void event(FlowMessage.Event event) {
+            onEvent(event);
+          }
+
+          @Override
+          public void printed(ActorRef<HostMessage> host, long seq) {
+            channels.printed(host, seq);
+          }
+        };
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     this.components = new Components(this, context.getLog());
     subscribe(HostKeys.ANY_ROLE);
@@ -217,6 +233,10 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             .onMessage(HostsChanged.class, this::onHostsChanged)
             .onMessageEquals(FlushOut.INSTANCE, this::onFlushOut)
             .onMessage(FlowMessage.Batch.class, this::onBatch)
+            .onMessage(FlowMessage.Ack.class, this::onAck)
+            .onMessage(OutputPrinter.Printed.class, this::onPrinted)
+            .onMessageEquals(HostChannels.Tick.ACKS, this::onAckTick)
+            .onMessageEquals(HostChannels.Tick.RESENDS, this::onResendTick)
             .onMessage(FlowMessage.Event.class, this::onEvent)
             .onMessage(HostTerminated.class, this::onHostTerminated)
             .onMessage(WarnNoNode.class, this::onWarnNoNode)
@@ -656,12 +676,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     List<HostMessage.Command> queued = outbox.get(host);
     if (queued == null) {
       outbox.put(host, new ArrayList<>());
-      HostMessage.Batch lone =
-          new HostMessage.Batch(appId, getContext().getSelf(), printer, List.of(command));
-      // the flow thread sends it itself (Artery's outbound stream and the TCP write run here)
-      // instead of waking the node's thread: the flow is waiting for this call when it is a
-      // sequential one (NodeExecutor)
-      settings.threading().handOver(() -> host.tell(lone));
+      channels.send(host, List.of(command), true);
     } else {
       queued.add(command);
     }
@@ -702,16 +717,36 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   }
 
   private void sendBatch(ActorRef<HostMessage> host, List<HostMessage.Command> commands) {
-    host.tell(
-        new HostMessage.Batch(appId, getContext().getSelf(), printer, List.copyOf(commands)));
+    channels.send(host, List.copyOf(commands), false);
   }
 
   /** A host's events, handled one by one in the order the works sent them. */
   private Behavior<FlowMessage> onBatch(FlowMessage.Batch batch) {
-    for (FlowMessage.Event event : batch.events()) {
-      onEvent(event);
+    if (channels.accept(batch)) {
+      output.accept(batch, events);
+      channels.handled(batch.host(), batch.seq());
     }
     return next();
+  }
+
+  private Behavior<FlowMessage> onPrinted(OutputPrinter.Printed printed) {
+    output.printed(printed.ticket(), events);
+    return next();
+  }
+
+  private Behavior<FlowMessage> onAck(FlowMessage.Ack ack) {
+    channels.acked(ack);
+    return this;
+  }
+
+  private Behavior<FlowMessage> onAckTick() {
+    channels.sendOwedAcks();
+    return this;
+  }
+
+  private Behavior<FlowMessage> onResendTick() {
+    channels.resendDue();
+    return this;
   }
 
   /** One event of a work, alone or from a batch. */
@@ -732,6 +767,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       return onStopped(e);
     } else if (event instanceof FlowMessage.Released e) {
       return onReleased(e);
+    } else if (event instanceof FlowMessage.Output e) {
+      // a lone event: only a host batch carries output, through the gate
+      getContext().getLog().debug("Output of work [{}] outside a host's batch dropped", e.work());
     }
     return next();
   }
@@ -1008,6 +1046,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private Behavior<FlowMessage> onHostTerminated(HostTerminated terminated) {
     ActorRef<HostMessage> lostHost = terminated.host();
     watchedHosts.remove(lostHost);
+    channels.remove(lostHost);
+    output.forget(lostHost);
     if (!lostHost.equals(localHost)) {
       lostHosts.add(lostHost);
       candidatesByRole.clear();

@@ -6,10 +6,12 @@ import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.channel.ChannelReceiver;
+import io.fulgur.internal.channel.ChannelSender;
+import io.fulgur.internal.channel.LossHook;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
-import io.fulgur.internal.protocol.PrintMessage;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.OutputBudget;
@@ -54,26 +56,46 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     INSTANCE
   }
 
+  private static final int GONE_APPS_KEPT = 1024;
+
   /** How long idle work actors stay unused before the host stops them. */
   static final java.time.Duration IDLE_TRIM_INTERVAL = java.time.Duration.ofMinutes(1);
 
   /** What a work's options are made of on a node: its compute name and its flags. */
   private record OptionsKey(String compute, int flags) {}
 
-  /** An app with works on this node: where its events go, and those not sent yet. */
+  /** The host's timers of the channels: acks owed, messages to send again. */
+  private enum ChannelTick implements HostMessage.Internal {
+    ACKS,
+    RESENDS
+  }
+
+  /** What one message to a flow carries: events, and the works to tell once it is printed. */
+  private record Outgoing(List<FlowMessage.Event> events, List<ActorRef<WorkMessage>> printed) {}
+
+  /** Message {@code seq} to a flow carried lines of {@code works}. */
+  private record Printing(long seq, List<ActorRef<WorkMessage>> works) {}
+
+  /**
+   * An app with works on this node: its flow, the channel both ways, and the events not sent yet.
+   */
   private static final class AppLink {
     final ActorRef<FlowMessage> flow;
-    final ActorRef<PrintMessage> printer;
     /** The app's works on this node, by work name. */
     final Map<String, ActorRef<WorkMessage>> works = new HashMap<>();
+    final ChannelReceiver commands = new ChannelReceiver();
+    ChannelSender<Outgoing> events;
+    /** Messages sent with lines, and the works to tell once the flow printed them. */
+    final java.util.ArrayDeque<Printing> printing = new java.util.ArrayDeque<>();
     List<FlowMessage.Event> pending = new ArrayList<>();
+    /** The works whose output is in {@link #pending}: told once it is sent. */
+    List<ActorRef<WorkMessage>> pendingPrinted = new ArrayList<>();
     /** At least the bytes of {@link #pending} in a message ({@link WireSize}). */
     long pendingBytes;
     boolean flushScheduled;
 
-    AppLink(ActorRef<FlowMessage> flow, ActorRef<PrintMessage> printer) {
+    AppLink(ActorRef<FlowMessage> flow) {
       this.flow = flow;
-      this.printer = printer;
     }
   }
 
@@ -87,6 +109,15 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    */
   private final CallThreads calls;
   private final Map<String, AppLink> apps = new HashMap<>();
+  /** Apps whose flow is gone, the latest ones: a message of theirs still on its way is dropped. */
+  private final Set<String> goneApps =
+      java.util.Collections.newSetFromMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > GONE_APPS_KEPT;
+            }
+          });
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
   /** Work actors made on this node so far: orders their names ({@link #childName}). */
@@ -98,6 +129,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   /** Whether an idle actor was used since the last trim. */
   private boolean idleUsed;
   private boolean trimScheduled;
+  private boolean ackTickScheduled;
+  private boolean resendTickScheduled;
 
   /** A host for a node with these roles ({@code serveAllRoles}: every compute name). */
   public static Behavior<HostMessage> create(Settings settings) {
@@ -172,7 +205,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   public Receive<HostMessage> createReceive() {
     return newReceiveBuilder()
         .onMessage(HostMessage.Batch.class, this::onBatch)
+        .onMessage(HostMessage.Ack.class, this::onAck)
         .onMessage(HostMessage.Emit.class, this::onEmit)
+        .onMessage(HostMessage.Print.class, this::onPrint)
+        .onMessageEquals(ChannelTick.ACKS, this::onAckTick)
+        .onMessageEquals(ChannelTick.RESENDS, this::onResendTick)
         .onMessage(HostMessage.WorkStopped.class, this::onWorkStopped)
         .onMessage(HostMessage.WorkIdle.class, this::onWorkIdle)
         .onMessageEquals(TrimIdle.INSTANCE, this::onTrimIdle)
@@ -185,10 +222,22 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private Behavior<HostMessage> onBatch(HostMessage.Batch batch) {
     AppLink link = apps.get(batch.appId());
     if (link == null) {
-      link = new AppLink(batch.flow(), batch.printer());
-      apps.put(batch.appId(), link);
-      getContext().watchWith(batch.flow(), new FlowGone(batch.appId()));
+      if (batch.seq() != 1 || goneApps.contains(batch.appId())) {
+        // the rest of a stream whose flow is gone, or one whose first message was lost: then that
+        // message comes again, and this one after it
+        return this;
+      }
+      link = openLink(batch.appId(), batch.flow());
     }
+    long now = System.nanoTime();
+    link.events.acked(batch.ack(), now);
+    printed(link, batch.printed());
+    boolean next = link.commands.accept(batch.seq());
+    owesAck();
+    if (!next) {
+      return this; // a duplicate, or a message after a gap: dropped, and the flow hears how far we are
+    }
+    link.commands.handled(batch.seq());
     List<HostMessage.Command> commands = batch.commands();
     for (int i = 0; i < commands.size(); i++) {
       HostMessage.Command command = commands.get(i);
@@ -321,13 +370,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       idleUsed = true;
       work.tell(
           new WorkMessage.Bind(
-              appId, place.work(), cls, options, place.instance(), link.printer, first));
+              appId, place.work(), cls, options, place.instance(), link.flow, first));
     } else {
       work =
           getContext()
               .spawn(
                   WorkActor.create(
-                      appId, place.work(), cls, options, place.instance(), link.printer, node, first),
+                      appId, place.work(), cls, options, place.instance(), link.flow, node, first),
                   childName(actorsMade++),
                   NodeSystem.WORK_DISPATCHER);
     }
@@ -357,6 +406,114 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         EventFit.fit(
             new FlowMessage.PlacementFailed(place.work(), address, message),
             settings.messageBudget()));
+  }
+
+  private AppLink openLink(String appId, ActorRef<FlowMessage> flow) {
+    AppLink link = new AppLink(flow);
+    Settings.Channel channel = settings.channel();
+    ActorRef<HostMessage> self = getContext().getSelf();
+    link.events =
+        new ChannelSender<>(
+            channel.window(),
+            channel.resendAfter(),
+            channel.maxResendAfter(),
+            LossHook.oneIn(channel.testDropOneIn()),
+            (seq, out, resend) -> {
+              List<FlowMessage.Event> events = out.events();
+              flow.tell(new FlowMessage.Batch(self, seq, link.commands.ack(), events));
+              if (!resend && !out.printed().isEmpty()) {
+                link.printing.add(new Printing(seq, out.printed()));
+              }
+            });
+    apps.put(appId, link);
+    getContext().watchWith(flow, new FlowGone(appId));
+    return link;
+  }
+
+  private Behavior<HostMessage> onAck(HostMessage.Ack ack) {
+    AppLink link = apps.get(ack.appId());
+    if (link != null) {
+      link.events.acked(ack.ack(), System.nanoTime());
+      printed(link, ack.printed());
+    }
+    return this;
+  }
+
+  /**
+   * The flow printed the lines of its messages up to {@code seq}: the works that printed them may
+   * go on printing.
+   */
+  private static void printed(AppLink link, long seq) {
+    while (!link.printing.isEmpty() && link.printing.peek().seq() <= seq) {
+      for (ActorRef<WorkMessage> work : link.printing.poll().works()) {
+        work.tell(WorkMessage.OutputPrinted.INSTANCE);
+      }
+    }
+  }
+
+  /** An ack is owed to some flow: it goes alone unless a message to that flow carries it first. */
+  private void owesAck() {
+    if (!ackTickScheduled) {
+      ackTickScheduled = true;
+      getContext()
+          .scheduleOnce(settings.channel().ackDelay(), getContext().getSelf(), ChannelTick.ACKS);
+    }
+  }
+
+  private Behavior<HostMessage> onAckTick() {
+    ackTickScheduled = false;
+    for (Map.Entry<String, AppLink> app : apps.entrySet()) {
+      AppLink link = app.getValue();
+      if (link.commands.ackOwed()) {
+        link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.commands.ack()));
+      }
+    }
+    return this;
+  }
+
+  private void resendLater() {
+    if (!resendTickScheduled) {
+      resendTickScheduled = true;
+      getContext()
+          .scheduleOnce(
+              settings.channel().resendAfter().dividedBy(2),
+              getContext().getSelf(),
+              ChannelTick.RESENDS);
+    }
+  }
+
+  private Behavior<HostMessage> onResendTick() {
+    resendTickScheduled = false;
+    long now = System.nanoTime();
+    boolean unacked = false;
+    for (Map.Entry<String, AppLink> app : apps.entrySet()) {
+      AppLink link = app.getValue();
+      int resent = link.events.resendIfDue(now);
+      if (resent > 0) {
+        getContext()
+            .getLog()
+            .debug(
+                "Sent {} unacknowledged message(s) again to the flow of app [{}]",
+                resent,
+                app.getKey());
+      }
+      unacked |= link.events.hasUnacked();
+    }
+    if (unacked) {
+      resendLater();
+    }
+    return this;
+  }
+
+  /** A work's printed lines: they go to the flow with the app's events, in order. */
+  private Behavior<HostMessage> onPrint(HostMessage.Print print) {
+    AppLink link = apps.get(print.appId());
+    if (link == null) {
+      return this; // the app's flow is gone: its works are being stopped
+    }
+    link.pendingPrinted.add(print.replyTo());
+    emit(print.appId(), print.output());
+    return this;
   }
 
   private Behavior<HostMessage> onEmit(HostMessage.Emit emit) {
@@ -460,13 +617,6 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     if (link == null) {
       return; // the app's flow is gone
     }
-    if (!link.flushScheduled) {
-      // the first event since the last flush goes at once; those after it wait for the flush
-      link.flow.tell(event);
-      link.flushScheduled = true;
-      getContext().getSelf().tell(new FlushEvents(appId));
-      return;
-    }
     // a batch stays within one message between nodes: cut it before it would outgrow one
     long size = WireSize.of(event);
     if (!link.pending.isEmpty() && link.pendingBytes + size > settings.messageBudget()) {
@@ -474,7 +624,12 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     }
     link.pending.add(event);
     link.pendingBytes += size;
-    if (link.pending.size() >= HostMessage.MAX_BATCH) {
+    if (!link.flushScheduled) {
+      // the first event since the last flush goes at once; those after it wait for the flush
+      sendPending(link);
+      link.flushScheduled = true;
+      getContext().getSelf().tell(new FlushEvents(appId));
+    } else if (link.pending.size() >= HostMessage.MAX_BATCH) {
       sendPending(link);
     }
   }
@@ -488,16 +643,27 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     return this;
   }
 
-  private static void sendPending(AppLink link) {
+  private void sendPending(AppLink link) {
     List<FlowMessage.Event> events = link.pending;
     if (!events.isEmpty()) {
+      Outgoing out;
+      if (link.pendingPrinted.isEmpty()) {
+        out = new Outgoing(events, List.of());
+      } else {
+        out = new Outgoing(events, link.pendingPrinted);
+        link.pendingPrinted = new ArrayList<>();
+      }
       link.pending = new ArrayList<>();
       link.pendingBytes = 0;
-      link.flow.tell(events.size() == 1 ? events.get(0) : new FlowMessage.Batch(events));
+      link.events.offer(out, System.nanoTime());
+      if (link.events.hasUnacked()) {
+        resendLater();
+      }
     }
   }
 
   private Behavior<HostMessage> onFlowGone(FlowGone gone) {
+    goneApps.add(gone.appId());
     AppLink link = apps.remove(gone.appId());
     if (link == null) {
       return this;

@@ -3,6 +3,7 @@ package io.fulgur.internal.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulgur.WorkFailure;
 import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
 /**
@@ -17,8 +18,18 @@ public sealed interface FlowMessage {
     String work();
   }
 
-  /** A host's events of this app's works, in the order the works sent them. */
-  record Batch(List<Event> events) implements FlowMessage {}
+  /**
+   * A host's events of this app's works, in the order the works sent them: message {@code seq} of
+   * the host's stream to this flow; {@code ack} acknowledges the flow's commands up to that number.
+   */
+  record Batch(ActorRef<HostMessage> host, long seq, long ack, List<Event> events)
+      implements FlowMessage {}
+
+  /** {@code host} received this flow's commands up to message {@code ack}. */
+  record Ack(ActorRef<HostMessage> host, long ack) implements FlowMessage {}
+
+  /** Lines the work printed, in the order it printed them. */
+  record Output(String work, List<PrintMessage.Line> lines) implements Event {}
 
   /** A host could not create the work (class missing on its node, instantiation failed). */
   record PlacementFailed(String work, String nodeAddress, String message) implements Event {}

@@ -6,9 +6,9 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a node's host actor receives. Only {@link Batch} crosses nodes ({@link WireSerializer});
- * the rest is sent on the host's own node and has no serializer, so none can arrive from the
- * network.
+ * What a node's host actor receives. Only {@link Batch} and {@link Ack} cross nodes ({@link
+ * WireSerializer}): the flow's half of the app's channel ({@code io.fulgur.internal.channel}). The
+ * rest is sent on the host's own node and has no serializer, so none can arrive from the network.
  */
 public sealed interface HostMessage {
 
@@ -23,14 +23,31 @@ public sealed interface HostMessage {
 
   /**
    * The flow's commands for this host, in the order the flow gave them: one message for all the
-   * places, runs and stops of a pass (or of any one message the flow handled).
+   * places, runs and stops of a pass (or of any one message the flow handled). Message {@code seq}
+   * of the flow's stream to this host; {@code ack} acknowledges the host's events up to that
+   * number, and the lines in them up to message {@code printed} are printed.
    */
   record Batch(
       String appId,
       ActorRef<FlowMessage> flow,
-      ActorRef<PrintMessage> printer,
+      long seq,
+      long ack,
+      long printed,
       List<Command> commands)
       implements HostMessage {}
+
+  /**
+   * The flow of app {@code appId} received this host's events up to message {@code ack}, and
+   * printed their lines up to message {@code printed}.
+   */
+  record Ack(String appId, long ack, long printed) implements HostMessage {}
+
+  /**
+   * Lines a work of app {@code appId} on this node printed: the host sends them to the flow with
+   * its events, in order, and tells {@code replyTo} once the flow printed them.
+   */
+  record Print(String appId, FlowMessage.Output output, ActorRef<WorkMessage> replyTo)
+      implements HostMessage, NoSerializationVerificationNeeded {}
 
   /**
    * Give the work an actor on this node (an idle one, or a new one), with the flow's options and

@@ -116,10 +116,10 @@ public final class WireSerializer extends SerializerWithStringManifest {
       return WireTags.Message.EVENT_BATCH.manifest;
     } else if (o instanceof FlowMessage.Event e) {
       return WireTags.Event.of(e).manifest;
-    } else if (o instanceof PrintMessage.Print) {
-      return WireTags.Message.PRINT.manifest;
-    } else if (o == WorkMessage.OutputPrinted.INSTANCE) {
-      return WireTags.Message.PRINTED.manifest;
+    } else if (o instanceof HostMessage.Ack) {
+      return WireTags.Message.HOST_ACK.manifest;
+    } else if (o instanceof FlowMessage.Ack) {
+      return WireTags.Message.FLOW_ACK.manifest;
     }
     throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
   }
@@ -131,12 +131,17 @@ public final class WireSerializer extends SerializerWithStringManifest {
     if (o instanceof HostMessage.Batch b) {
       out.string(b.appId());
       ref(out, b.flow());
-      ref(out, b.printer());
+      out.varlong(b.seq());
+      out.varlong(b.ack());
+      out.varlong(b.printed());
       out.varint(b.commands().size());
       for (HostMessage.Command c : b.commands()) {
         writeCommand(out, c);
       }
     } else if (o instanceof FlowMessage.Batch b) {
+      ref(out, b.host());
+      out.varlong(b.seq());
+      out.varlong(b.ack());
       out.varint(b.events().size());
       for (FlowMessage.Event e : b.events()) {
         out.varint(WireTags.Event.of(e).code);
@@ -144,15 +149,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
       }
     } else if (o instanceof FlowMessage.Event e) {
       writeEvent(out, e);
-    } else if (o instanceof PrintMessage.Print p) {
-      out.string(p.work());
-      ref(out, p.replyTo());
-      out.varint(p.lines().size());
-      for (PrintMessage.Line line : p.lines()) {
-        out.bool(line.err());
-        out.string(line.text());
-      }
-    } else if (o != WorkMessage.OutputPrinted.INSTANCE) {
+    } else if (o instanceof HostMessage.Ack a) {
+      out.string(a.appId());
+      out.varlong(a.ack());
+      out.varlong(a.printed());
+    } else if (o instanceof FlowMessage.Ack a) {
+      ref(out, a.host());
+      out.varlong(a.ack());
+    } else {
       throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
     }
     return out.bytes();
@@ -227,6 +231,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
       case RELEASED -> {
         // the work's name says it all
       }
+      case OUTPUT -> {
+        List<PrintMessage.Line> lines = ((FlowMessage.Output) e).lines();
+        out.varint(lines.size());
+        for (PrintMessage.Line line : lines) {
+          out.bool(line.err());
+          out.string(line.text());
+        }
+      }
     }
   }
 
@@ -247,8 +259,8 @@ public final class WireSerializer extends SerializerWithStringManifest {
         switch (message) {
           case HOST_BATCH -> readHostBatch(in);
           case EVENT_BATCH -> readEventBatch(in);
-          case PRINT -> readPrint(in);
-          case PRINTED -> WorkMessage.OutputPrinted.INSTANCE;
+          case HOST_ACK -> new HostMessage.Ack(in.requiredString("the app id"), ack(in), ack(in));
+          case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), ack(in));
           case EVENT -> readEvent(in, WireTags.Event.ofManifest(manifest));
         };
     in.end();
@@ -258,34 +270,45 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private HostMessage.Batch readHostBatch(WireReader in) throws NotSerializableException {
     String appId = in.requiredString("the app id");
     ActorRef<FlowMessage> flow = requiredRef(in, "the flow");
-    ActorRef<PrintMessage> printer = requiredRef(in, "the printer");
+    long seq = seq(in);
+    long ack = ack(in);
+    long printed = ack(in);
     int n = in.count();
     List<HostMessage.Command> commands = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       commands.add(readCommand(in));
     }
-    return new HostMessage.Batch(appId, flow, printer, commands);
+    return new HostMessage.Batch(appId, flow, seq, ack, printed, commands);
   }
 
-  private static FlowMessage.Batch readEventBatch(WireReader in) throws NotSerializableException {
+  private FlowMessage.Batch readEventBatch(WireReader in) throws NotSerializableException {
+    ActorRef<HostMessage> host = requiredRef(in, "the host");
+    long seq = seq(in);
+    long ack = ack(in);
     int n = in.count();
     List<FlowMessage.Event> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       events.add(readEvent(in, WireTags.Event.of(in.varint())));
     }
-    return new FlowMessage.Batch(events);
+    return new FlowMessage.Batch(host, seq, ack, events);
   }
 
-  private PrintMessage.Print readPrint(WireReader in) throws NotSerializableException {
-    String work = in.requiredString("the work's name");
-    ActorRef<WorkMessage> replyTo = requiredRef(in, "the reply-to");
-    int n = in.count();
-    List<PrintMessage.Line> lines = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      boolean err = in.bool();
-      lines.add(new PrintMessage.Line(err, in.requiredString("a line")));
+  /** A message's number in its channel: from 1. */
+  private static long seq(WireReader in) throws NotSerializableException {
+    long seq = in.varlong();
+    if (seq < 1) {
+      throw new NotSerializableException("malformed Fulgur message: channel number " + seq);
     }
-    return new PrintMessage.Print(work, lines, replyTo);
+    return seq;
+  }
+
+  /** An ack: 0 (nothing received yet) or more. */
+  private static long ack(WireReader in) throws NotSerializableException {
+    long ack = in.varlong();
+    if (ack < 0) {
+      throw new NotSerializableException("malformed Fulgur message: ack " + ack);
+    }
+    return ack;
   }
 
   private <T> ActorRef<T> requiredRef(WireReader in, String what)
@@ -362,6 +385,15 @@ public final class WireSerializer extends SerializerWithStringManifest {
         yield new FlowMessage.Stopped(work, callId, in.requiredString("the reason"));
       }
       case RELEASED -> new FlowMessage.Released(work);
+      case OUTPUT -> {
+        int n = in.count();
+        List<PrintMessage.Line> lines = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          boolean err = in.bool();
+          lines.add(new PrintMessage.Line(err, in.requiredString("a line")));
+        }
+        yield new FlowMessage.Output(work, lines);
+      }
     };
   }
 

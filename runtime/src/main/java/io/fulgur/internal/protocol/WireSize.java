@@ -149,6 +149,10 @@ public final class WireSize {
       }
     } else if (event instanceof FlowMessage.Stopped s) {
       size += utf8(s.reason());
+    } else if (event instanceof FlowMessage.Output o) {
+      for (PrintMessage.Line line : o.lines()) {
+        size += 6 + utf8(line.text());
+      }
     }
     return size;
   }

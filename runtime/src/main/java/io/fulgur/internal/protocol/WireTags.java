@@ -28,8 +28,8 @@ final class WireTags {
   enum Message {
     HOST_BATCH("hb"),
     EVENT_BATCH("eb"),
-    PRINT("pr"),
-    PRINTED("pa"),
+    HOST_ACK("ha"),
+    FLOW_ACK("fa"),
     /** A single event (the manifests of the event kinds), not in a batch. */
     EVENT(null);
 
@@ -49,10 +49,10 @@ final class WireTags {
           return HOST_BATCH;
         case "eb":
           return EVENT_BATCH;
-        case "pr":
-          return PRINT;
-        case "pa":
-          return PRINTED;
+        case "ha":
+          return HOST_ACK;
+        case "fa":
+          return FLOW_ACK;
         default:
           Event.ofManifest(manifest);
           return EVENT;
@@ -105,7 +105,8 @@ final class WireTags {
     FAILED(5, "e5"),
     STOPPED(6, "e6"),
     RELEASED(7, "e7"),
-    QUEUED(8, "e8");
+    QUEUED(8, "e8"),
+    OUTPUT(9, "e9");
 
     final int code;
     final String manifest;
@@ -151,6 +152,8 @@ final class WireTags {
         return RELEASED;
       } else if (e instanceof FlowMessage.Queued) {
         return QUEUED;
+      } else if (e instanceof FlowMessage.Output) {
+        return OUTPUT;
       }
       throw new IllegalArgumentException("no wire code for event " + e.getClass().getName());
     }

@@ -5,8 +5,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a work actor receives from its host and the output printer. Only {@link OutputPrinted}
- * crosses nodes ({@link WireSerializer}); the rest comes from the work's own host and has no
+ * What a work actor receives, from its own host only: nothing here crosses nodes or has a
  * serializer.
  */
 public sealed interface WorkMessage {
@@ -38,12 +37,12 @@ public sealed interface WorkMessage {
       Class<? extends io.fulgur.Work<?>> workClass,
       io.fulgur.WorkOptions options,
       JsonNode instance,
-      ActorRef<PrintMessage> printer,
+      ActorRef<FlowMessage> flow,
       Run firstRun)
       implements WorkMessage, NoSerializationVerificationNeeded {}
 
-  /** The flow node printed a batch of this work's output. */
-  enum OutputPrinted implements WorkMessage {
+  /** The flow's node printed a batch of this work's output ({@link HostMessage.Print}). */
+  enum OutputPrinted implements WorkMessage, NoSerializationVerificationNeeded {
     INSTANCE
   }
 

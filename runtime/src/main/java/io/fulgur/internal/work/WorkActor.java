@@ -114,7 +114,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private volatile Work<?> work;
   private final JavaType inputType;
   private final ActorRef<HostMessage> host;
-  private final ActorRef<PrintMessage> printer;
+  /** The app's flow: only its address is read (is the flow on another node?). */
+  private final ActorRef<FlowMessage> flow;
   private final CallThreads calls;
   private final Settings settings;
   private final boolean hasState;
@@ -155,7 +156,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * @param workClass the work's class, loaded on this node
    * @param options the work's options as the flow has them
    * @param initialState the flow's state of the work, applied to the instance when it is made
-   * @param printer the flow node's output printer
+   * @param flow the app's flow
    * @param node what the node gives every work actor
    * @param firstRun the work's first call, started as the actor starts, or {@code null}
    */
@@ -165,11 +166,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Class<? extends Work<?>> workClass,
       WorkOptions options,
       JsonNode initialState,
-      ActorRef<PrintMessage> printer,
+      ActorRef<FlowMessage> flow,
       Node node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
-        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, printer, firstRun));
+        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, flow, firstRun));
   }
 
   /**
@@ -185,11 +186,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Class<? extends Work<?>> workClass,
       WorkOptions options,
       JsonNode initialState,
-      ActorRef<PrintMessage> printer,
+      ActorRef<FlowMessage> flow,
       WorkMessage.Run firstRun) {
     try {
       WorkActor actor =
-          new WorkActor(ctx, appId, name, workClass, options, initialState, printer, node);
+          new WorkActor(ctx, appId, name, workClass, options, initialState, flow, node);
       if (firstRun != null) {
         actor.start(firstRun);
       }
@@ -213,7 +214,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             message instanceof WorkMessage.Bind b
                 ? bind(
                     ctx, node, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
-                    b.printer(), b.firstRun())
+                    b.flow(), b.firstRun())
                 : Behaviors.same());
   }
 
@@ -224,7 +225,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       Class<? extends Work<?>> workClass,
       WorkOptions options,
       JsonNode initialState,
-      ActorRef<PrintMessage> printer,
+      ActorRef<FlowMessage> flow,
       Node node) {
     super(context);
     // no setLoggerName: it walks the stack for every actor; this one logs through RUNNER_LOG
@@ -237,7 +238,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.initialState = initialState;
     this.inputType = Json.inputType(workClass);
     this.host = node.host();
-    this.printer = printer;
+    this.flow = flow;
     this.calls = node.calls();
     this.settings = node.settings();
     this.hasState = StateCodec.hasState(workClass);
@@ -314,7 +315,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
           emit(new FlowMessage.Released(name));
           released = true;
           if (batchesInFlight == 0 && settings.idleWorkActors() > 0) {
-            // nothing of this work can reach the actor any more (its printer owes no ack), so the
+            // nothing of this work can reach the actor any more (its host owes no ack), so the
             // host may give it another work: one actor made less then
             host.tell(new HostMessage.WorkIdle(appId, getContext().getSelf()));
             return idle(getContext(), node);
@@ -581,7 +582,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    */
   private boolean flowRemote() {
     if (flowRemote == 0) {
-      flowRemote = (byte) (printer.path().address().hasGlobalScope() ? 1 : 2);
+      flowRemote = (byte) (flow.path().address().hasGlobalScope() ? 1 : 2);
     }
     return flowRemote == 1;
   }
@@ -681,7 +682,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       if (lines.isEmpty()) {
         return;
       }
-      printer.tell(new PrintMessage.Print(name, lines, getContext().getSelf()));
+      host.tell(
+          new HostMessage.Print(
+              appId, new FlowMessage.Output(name, lines), getContext().getSelf()));
       batchesInFlight++;
     }
   }

@@ -8,7 +8,6 @@ import io.fulgur.WorkOptions;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.PrintMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,40 +90,9 @@ class HostFailuresTest {
     return new HostMessage.RunWork(work, callId, Json.MAPPER.valueToTree(input), null);
   }
 
-  /** An app's flow made of probes, reading the events that end calls or placements. */
-  private static final class ProbeFlow {
-    private final String appId;
-    private final TestProbe<FlowMessage> flow = TestProbe.create(system);
-    private final TestProbe<PrintMessage> printer = TestProbe.create(system);
-    private final List<FlowMessage.Event> buffered = new ArrayList<>();
-
-    ProbeFlow(String appId) {
-      this.appId = appId;
-    }
-
-    void send(HostMessage.Command... commands) {
-      host.tell(new HostMessage.Batch(appId, flow.getRef(), printer.getRef(), List.of(commands)));
-    }
-
-    FlowMessage.Event next() {
-      while (buffered.isEmpty()) {
-        FlowMessage message = flow.receiveMessage(Duration.ofSeconds(10));
-        if (message instanceof FlowMessage.Batch b) {
-          buffered.addAll(b.events());
-        } else {
-          buffered.add((FlowMessage.Event) message);
-        }
-      }
-      FlowMessage.Event event = buffered.remove(0);
-      return event instanceof FlowMessage.Started || event instanceof FlowMessage.StateChanged
-          ? next()
-          : event;
-    }
-  }
-
   @Test
   void aWorkActorThatStopsUnexpectedlyFailsItsCallAndIsPlacedAfresh() throws Exception {
-    ProbeFlow app = new ProbeFlow("app-killed");
+    ProbeFlow app = new ProbeFlow(system, host, "app-killed");
     app.send(place("root.gate", Gate.class.getName(), "cpu"), run("root.gate", 1, 0));
     assertThat(Gate.ENTERED.await(10, TimeUnit.SECONDS)).as("the call runs").isTrue();
     try {
@@ -155,7 +123,7 @@ class HostFailuresTest {
 
   @Test
   void aCommandTheHostCannotCarryOutIsAnsweredAndTheHostGoesOn() {
-    ProbeFlow app = new ProbeFlow("app-bad-command");
+    ProbeFlow app = new ProbeFlow(system, host, "app-bad-command");
     // not a valid role name: making the work's options for it throws on this node, which
     // serves every compute name
     app.send(place("root.bad", Doubler.class.getName(), "not a role!"), run("root.bad", 1, 1));

@@ -8,7 +8,6 @@ import io.fulgur.WorkOptions;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.PrintMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,45 +73,9 @@ class NodeHostTest {
     return new HostMessage.RunWork(work, callId, Json.MAPPER.valueToTree(input), null);
   }
 
-  /**
-   * An app's flow made of probes: sends the host batches and reads the events it sends back, from
-   * lone events or batches, past the reports of a call's progress (RUNNING, state), which depend
-   * on how long the call took.
-   */
-  private static final class ProbeFlow {
-    private final String appId;
-    private final TestProbe<FlowMessage> flow = TestProbe.create(system);
-    private final TestProbe<PrintMessage> printer = TestProbe.create(system);
-    private final List<FlowMessage.Event> buffered = new ArrayList<>();
-
-    ProbeFlow(String appId) {
-      this.appId = appId;
-    }
-
-    void send(HostMessage.Command... commands) {
-      host.tell(
-          new HostMessage.Batch(appId, flow.getRef(), printer.getRef(), List.of(commands)));
-    }
-
-    FlowMessage.Event next() {
-      while (buffered.isEmpty()) {
-        FlowMessage message = flow.receiveMessage(Duration.ofSeconds(10));
-        if (message instanceof FlowMessage.Batch b) {
-          buffered.addAll(b.events());
-        } else {
-          buffered.add((FlowMessage.Event) message);
-        }
-      }
-      FlowMessage.Event event = buffered.remove(0);
-      return event instanceof FlowMessage.Started || event instanceof FlowMessage.StateChanged
-          ? next()
-          : event;
-    }
-  }
-
   @Test
   void laterRunsAndTheReleaseFindThePlacedWorkAndARunAfterTheReleaseIsRefused() {
-    ProbeFlow app = new ProbeFlow("app-a");
+    ProbeFlow app = new ProbeFlow(system, host, "app-a");
     app.send(place("root.w", Doubler.class.getName()), run("root.w", 1, 3));
     FlowMessage.Event first = app.next();
     assertThat(first).isInstanceOf(FlowMessage.Done.class);
@@ -136,7 +99,7 @@ class NodeHostTest {
 
   @Test
   void aRefusedPlacementAnswersTheRunThatFollowsItInsteadOfDroppingIt() {
-    ProbeFlow app = new ProbeFlow("app-b");
+    ProbeFlow app = new ProbeFlow(system, host, "app-b");
     app.send(place("root.ghost", "com.example.NotHere"), run("root.ghost", 1, 1));
     FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) app.next();
     assertThat(failed.work()).isEqualTo("root.ghost");
@@ -182,7 +145,7 @@ class NodeHostTest {
 
   @Test
   void aWorkPlacedAfterAnotherWasReleasedGetsItsActorWithNothingOfTheEarlierWork() {
-    ProbeFlow first = new ProbeFlow("app-c");
+    ProbeFlow first = new ProbeFlow(system, host, "app-c");
     String cls = Summer.class.getName();
     first.send(place("root.s", cls), run("root.s", 1, 5));
     assertThat(((FlowMessage.Done) first.next()).state().get("total").asInt()).isEqualTo(5);
@@ -191,7 +154,7 @@ class NodeHostTest {
     Set<org.apache.pekko.actor.ActorRef> actors = workActors();
     assertThat(actors).isNotEmpty();
 
-    ProbeFlow next = new ProbeFlow("app-d");
+    ProbeFlow next = new ProbeFlow(system, host, "app-d");
     next.send(place("root.s", cls), run("root.s", 1, 1));
     FlowMessage.Done done = (FlowMessage.Done) next.next();
     assertThat(done.state().get("total").asInt()).as("a new instance").isEqualTo(1);

@@ -35,8 +35,7 @@ class WireGoldenTest {
   private static ActorSystem<Void> system;
   private static WireSerializer serializer;
   private static ActorRef<FlowMessage> flow;
-  private static ActorRef<PrintMessage> printer;
-  private static ActorRef<WorkMessage> work;
+  private static ActorRef<HostMessage> host;
 
   @BeforeAll
   static void start() {
@@ -47,8 +46,7 @@ class WireGoldenTest {
     // refs of another node at a fixed address: they serialise to the same text in any run
     ActorRefResolver resolver = ActorRefResolver.get(system);
     flow = resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow#1");
-    printer = resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25520/user/flow/output#2");
-    work = resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25521/user/host/a0#3");
+    host = resolver.resolveActorRef("pekko://fulgur@127.0.0.1:25521/user/host#3");
   }
 
   @AfterAll
@@ -87,23 +85,22 @@ class WireGoldenTest {
                 json(-5)),
             new FlowMessage.Stopped("root.w", 9, "app_ended"),
             new FlowMessage.Released("root.w"),
-            new FlowMessage.Queued("root.w", 10));
+            new FlowMessage.Queued("root.w", 10),
+            new FlowMessage.Output(
+                "root.w",
+                List.of(
+                    new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode"))));
     for (FlowMessage.Event e : events) {
       samples.put("event-" + WireTags.Event.of(e).name().toLowerCase(java.util.Locale.ROOT), e);
     }
-    samples.put("event-batch", new FlowMessage.Batch(events));
-    samples.put(
-        "print",
-        new PrintMessage.Print(
-            "root.w",
-            List.of(new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")),
-            work));
-    samples.put("printed", WorkMessage.OutputPrinted.INSTANCE);
+    samples.put("event-batch", new FlowMessage.Batch(host, 12, 11, events));
+    samples.put("host-ack", new HostMessage.Ack("5f3a9c", 300, 290));
+    samples.put("flow-ack", new FlowMessage.Ack(host, 301));
     return samples;
   }
 
   private static HostMessage.Batch batch(HostMessage.Command command) {
-    return new HostMessage.Batch("5f3a9c", flow, printer, List.of(command));
+    return new HostMessage.Batch("5f3a9c", flow, 200, 199, 198, List.of(command));
   }
 
   @Test

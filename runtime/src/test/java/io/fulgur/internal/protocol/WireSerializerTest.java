@@ -33,8 +33,7 @@ class WireSerializerTest {
   private static ActorSystem<Void> system;
   private static Serialization serialization;
   private static ActorRef<FlowMessage> flow;
-  private static ActorRef<PrintMessage> printer;
-  private static ActorRef<WorkMessage> work;
+  private static ActorRef<HostMessage> host;
 
   @BeforeAll
   static void start() {
@@ -43,8 +42,7 @@ class WireSerializerTest {
             NodeSystem.resolve(ConfigFactory.parseString("fulgur.node.host-works = off")), s -> {});
     serialization = SerializationExtension.get(Adapter.toClassic(system));
     flow = system.systemActorOf(Behaviors.<FlowMessage>empty(), "flow", Props.empty());
-    printer = system.systemActorOf(Behaviors.<PrintMessage>empty(), "printer", Props.empty());
-    work = system.systemActorOf(Behaviors.<WorkMessage>empty(), "work", Props.empty());
+    host = system.systemActorOf(Behaviors.<HostMessage>empty(), "host", Props.empty());
   }
 
   @AfterAll
@@ -90,7 +88,7 @@ class WireSerializerTest {
     commands.add(new HostMessage.RunWork("root.w", 1L << 40, null, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
-    HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, printer, commands);
+    HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, 1, 0, 0, commands);
     assertThat(roundTrip(batch)).isEqualTo(batch);
   }
 
@@ -114,7 +112,7 @@ class WireSerializerTest {
     for (FlowMessage.Event event : events) {
       assertThat(roundTrip(event)).isEqualTo(event);
     }
-    FlowMessage.Batch batch = new FlowMessage.Batch(events);
+    FlowMessage.Batch batch = new FlowMessage.Batch(host, 3, 2, events);
     assertThat(roundTrip(batch)).isEqualTo(batch);
   }
 
@@ -125,7 +123,7 @@ class WireSerializerTest {
     for (int i = 0; i < 100; i++) {
       same.add(new HostMessage.Place("root.w." + i, cls, "cpu", true, false, false, null));
     }
-    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, printer, same);
+    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, 2, 5, 5, same);
     assertThat(roundTrip(sameBatch)).isEqualTo(sameBatch);
     byte[] bytes = serialization.serialize(sameBatch).get();
     assertThat(bytes.length).as("a class name written 100 times").isLessThan(100 * cls.length());
@@ -140,22 +138,49 @@ class WireSerializerTest {
       events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
           "no class"));
     }
-    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, printer, mixed);
+    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, Long.MAX_VALUE, 0, 0, mixed);
     assertThat(roundTrip(mixedBatch)).isEqualTo(mixedBatch);
-    FlowMessage.Batch eventBatch = new FlowMessage.Batch(events);
+    FlowMessage.Batch eventBatch = new FlowMessage.Batch(host, 3, 2, events);
     assertThat(roundTrip(eventBatch)).isEqualTo(eventBatch);
   }
 
   @Test
-  void outputLinesAndTheirAcknowledgement() {
-    PrintMessage.Print print =
-        new PrintMessage.Print(
+  void outputLinesAndTheChannelsAcks() {
+    FlowMessage.Output output =
+        new FlowMessage.Output(
             "root.w",
-            List.of(new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")),
-            work);
-    assertThat(roundTrip(print)).isEqualTo(print);
-    assertThat(roundTrip(WorkMessage.OutputPrinted.INSTANCE))
-        .isSameAs(WorkMessage.OutputPrinted.INSTANCE);
+            List.of(new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")));
+    assertThat(roundTrip(output)).isEqualTo(output);
+    FlowMessage.Batch lines = new FlowMessage.Batch(host, 1, 0, List.of(output));
+    assertThat(roundTrip(lines)).isEqualTo(lines);
+    HostMessage.Ack hostAck = new HostMessage.Ack("app-1", 77, 70);
+    assertThat(roundTrip(hostAck)).isEqualTo(hostAck);
+    FlowMessage.Ack flowAck = new FlowMessage.Ack(host, 78);
+    assertThat(roundTrip(flowAck)).isEqualTo(flowAck);
+  }
+
+  @Test
+  void aChannelNumberBelowOneIsRefused() {
+    byte[] batch =
+        serializer().toBinary(new FlowMessage.Batch(host, 1, 0, List.of()));
+    // the batch ends with its number (1), its ack (0) and its count of events (0)
+    batch[batch.length - 3] = 0;
+    refused(batch, "eb", "channel number 0");
+  }
+
+  /** The bytes of an event batch up to its count of events. */
+  private static byte[] eventBatchHead() {
+    byte[] empty = serializer().toBinary(new FlowMessage.Batch(host, 1, 0, List.of()));
+    return java.util.Arrays.copyOf(empty, empty.length - 1);
+  }
+
+  private static byte[] eventBatch(int... rest) {
+    byte[] head = eventBatchHead();
+    byte[] bytes = java.util.Arrays.copyOf(head, head.length + rest.length);
+    for (int i = 0; i < rest.length; i++) {
+      bytes[head.length + i] = (byte) rest[i];
+    }
+    return bytes;
   }
 
   private static WireSerializer serializer() {
@@ -181,10 +206,10 @@ class WireSerializerTest {
     // a PlacementFailed whose node refers to a shared string that was never written
     refused(new byte[] {V, 4, 'r', '.', 'w', 1, 3}, "e1", "string reference 3");
     // an event batch with an unknown event code
-    refused(new byte[] {V, 1, 42}, "eb", "event code 42");
+    refused(eventBatch(1, 42), "eb", "event code 42");
     // a host batch with an unknown command code (after its app id, flow and printer)
     byte[] batch =
-        serializer.toBinary(new HostMessage.Batch("app", flow, printer, List.of(
+        serializer.toBinary(new HostMessage.Batch("app", flow, 1, 0, 0, List.of(
             new HostMessage.StopWork("root.w", "r", false))));
     int code = batch.length - 1 - 1 - 2 - 7; // release, reason (1+1), work (1+6), code
     assertThat(batch[code]).isEqualTo((byte) 3);
@@ -195,11 +220,9 @@ class WireSerializerTest {
   @Test
   void lengthsAndCountsAreCheckedAgainstTheBytesThatRemain() {
     // an event batch that claims 2^31-1 events in three bytes: refused before any list is made
-    refused(new byte[] {V, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}, "eb",
-        "count of 2147483647");
+    refused(eventBatch(0xff, 0xff, 0xff, 0xff, 0x07), "eb", "count of 2147483647");
     // a number beyond an int where a length is read
-    refused(new byte[] {V, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, "eb",
-        "out of range");
+    refused(eventBatch(0xff, 0xff, 0xff, 0xff, 0x0f), "eb", "out of range");
     // a string longer than the message
     refused(new byte[] {V, 100, 'a'}, "e7", "a length of 99");
     // a shared string whose length would be negative cannot be written: 0 and 1 are null and a
@@ -216,11 +239,11 @@ class WireSerializerTest {
     // a Stopped event without its reason
     refused(new byte[] {V, 2, 'w', 3, 0}, "e6", "the reason is missing");
     // a boolean that is neither 0 nor 1 (a line's err flag)
-    byte[] print =
+    byte[] output =
         serializer()
-            .toBinary(new PrintMessage.Print("w", List.of(new PrintMessage.Line(false, "x")), work));
-    print[print.length - 3] = 7;
-    refused(print, "pr", "boolean");
+            .toBinary(new FlowMessage.Output("w", List.of(new PrintMessage.Line(false, "x"))));
+    output[output.length - 3] = 7;
+    refused(output, "e9", "boolean");
     assertThatThrownBy(() -> new FlowMessage.Failed("w", 1, null, null))
         .isInstanceOf(NullPointerException.class);
   }
@@ -237,7 +260,7 @@ class WireSerializerTest {
   void aClassTheFormatDoesNotMapIsRefusedOnWrite() {
     assertThatThrownBy(() -> serializer().toBinary("a string"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> serializer().manifest(new HostMessage.WorkIdle("app", work)))
+    assertThatThrownBy(() -> serializer().manifest(new HostMessage.WorkIdle("app", null)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -245,8 +268,10 @@ class WireSerializerTest {
   void nodeLocalMessagesHaveNoSerializer() {
     for (Object local :
         List.of(
-            new HostMessage.WorkIdle("app", work),
+            new HostMessage.WorkIdle("app", null),
             new HostMessage.Emit("app", new FlowMessage.Released("w")),
+            new HostMessage.Print(
+                "app", new FlowMessage.Output("w", List.of()), null),
             new WorkMessage.Run(1, null, null),
             new WorkMessage.Stop("r", false))) {
       assertThat(local).isInstanceOf(org.apache.pekko.actor.NoSerializationVerificationNeeded.class);

@@ -1,0 +1,200 @@
+package io.fulgur.internal.flow;
+
+import io.fulgur.internal.Settings;
+import io.fulgur.internal.channel.ChannelReceiver;
+import io.fulgur.internal.channel.ChannelSender;
+import io.fulgur.internal.channel.LossHook;
+import io.fulgur.internal.node.NodeThreading;
+import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The flow's ends of its channels, one per host it sent commands to: commands go numbered and are
+ * sent again until the host acknowledges them; a host's events are taken once each, in order, and
+ * acknowledged on the next commands to that host or alone after {@code fulgur.channel.ack-delay}.
+ * A host that is gone (its node left the cluster) takes its channel with it ({@link #remove}).
+ */
+final class HostChannels {
+
+  /** The flow's timers of its channels. */
+  enum Tick implements FlowMessage.Internal {
+    ACKS,
+    RESENDS
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostChannels.class);
+
+  private static final class Channel {
+    final ChannelReceiver events = new ChannelReceiver();
+    ChannelSender<List<HostMessage.Command>> commands;
+    /** The host's messages whose lines are all printed, up to this one. */
+    long printed;
+    boolean printedOwed;
+
+    long printed() {
+      printedOwed = false;
+      return printed;
+    }
+  }
+
+  private final String appId;
+  private final ActorRef<FlowMessage> flow;
+  private final Settings.Channel settings;
+  private final NodeThreading threading;
+  private final TimerScheduler<FlowMessage> timers;
+  private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
+  /** Whether the message about to go is the first since the flow's last flush ({@link #send}). */
+  private boolean lone;
+
+  HostChannels(
+      String appId,
+      ActorRef<FlowMessage> flow,
+      Settings settings,
+      TimerScheduler<FlowMessage> timers) {
+    this.appId = appId;
+    this.flow = flow;
+    this.settings = settings.channel();
+    this.threading = settings.threading();
+    this.timers = timers;
+  }
+
+  private Channel channel(ActorRef<HostMessage> host) {
+    Channel channel = channels.get(host);
+    if (channel == null) {
+      Channel made = new Channel();
+      made.commands =
+          new ChannelSender<>(
+              settings.window(),
+              settings.resendAfter(),
+              settings.maxResendAfter(),
+              LossHook.oneIn(settings.testDropOneIn()),
+              (seq, commands, resend) -> {
+                HostMessage.Batch batch =
+                    new HostMessage.Batch(
+                        appId, flow, seq, made.events.ack(), made.printed(), commands);
+                if (lone && !resend) {
+                  // the flow's thread sends it itself (Artery's outbound stream and the TCP write
+                  // run here) instead of waking the node's thread: the flow is waiting for this
+                  // call when it is a sequential one
+                  threading.handOver(() -> host.tell(batch));
+                } else {
+                  host.tell(batch);
+                }
+              });
+      channels.put(host, made);
+      channel = made;
+    }
+    return channel;
+  }
+
+  /**
+   * Sends commands to a host, as one message; {@code lone}: the first since the flow's last flush,
+   * sent from the flow's own thread.
+   */
+  void send(ActorRef<HostMessage> host, List<HostMessage.Command> commands, boolean lone) {
+    Channel channel = channel(host);
+    this.lone = lone;
+    try {
+      channel.commands.offer(commands, System.nanoTime());
+    } finally {
+      this.lone = false;
+    }
+    if (channel.commands.hasUnacked() && !timers.isTimerActive(Tick.RESENDS)) {
+      timers.startSingleTimer(Tick.RESENDS, settings.resendAfter().dividedBy(2));
+    }
+  }
+
+  /**
+   * Whether a host's batch is the next of its stream, to be handled now; a duplicate, a batch
+   * after a gap and a batch from a host the flow has no channel with are dropped.
+   */
+  boolean accept(FlowMessage.Batch batch) {
+    Channel channel = channels.get(batch.host());
+    if (channel == null) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("App [{}] drops events from host {}: no channel with it", appId, batch.host());
+      }
+      return false;
+    }
+    channel.commands.acked(batch.ack(), System.nanoTime());
+    boolean next = channel.events.accept(batch.seq());
+    if (!next) {
+      ackSoon(); // a duplicate, or after a gap: the host hears how far this flow is
+    }
+    return next;
+  }
+
+  /** The flow handled the host's batch {@code seq}: it is acknowledged. */
+  void handled(ActorRef<HostMessage> host, long seq) {
+    Channel channel = channels.get(host);
+    if (channel != null) {
+      channel.events.handled(seq);
+      ackSoon();
+    }
+  }
+
+  /** The lines of the host's batches up to {@code seq} are printed: the host hears it soon. */
+  void printed(ActorRef<HostMessage> host, long seq) {
+    Channel channel = channels.get(host);
+    if (channel != null && seq > channel.printed) {
+      channel.printed = seq;
+      channel.printedOwed = true;
+      ackSoon();
+    }
+  }
+
+  private void ackSoon() {
+    if (!timers.isTimerActive(Tick.ACKS)) {
+      timers.startSingleTimer(Tick.ACKS, settings.ackDelay());
+    }
+  }
+
+  /** A host's ack of this flow's commands. */
+  void acked(FlowMessage.Ack ack) {
+    Channel channel = channels.get(ack.host());
+    if (channel != null) {
+      channel.commands.acked(ack.ack(), System.nanoTime());
+    }
+  }
+
+  /** Sends the acks that no command carried since the events they acknowledge arrived. */
+  void sendOwedAcks() {
+    for (Map.Entry<ActorRef<HostMessage>, Channel> c : channels.entrySet()) {
+      Channel channel = c.getValue();
+      if (channel.events.ackOwed() || channel.printedOwed) {
+        c.getKey().tell(new HostMessage.Ack(appId, channel.events.ack(), channel.printed()));
+      }
+    }
+  }
+
+  /** Sends again what hosts have not acknowledged for too long. */
+  void resendDue() {
+    long now = System.nanoTime();
+    boolean unacked = false;
+    for (Map.Entry<ActorRef<HostMessage>, Channel> c : channels.entrySet()) {
+      ChannelSender<List<HostMessage.Command>> commands = c.getValue().commands;
+      int resent = commands.resendIfDue(now);
+      if (resent > 0) {
+        LOG.debug(
+            "App [{}] sent {} unacknowledged message(s) again to host {}",
+            appId,
+            resent,
+            c.getKey());
+      }
+      unacked |= commands.hasUnacked();
+    }
+    if (unacked) {
+      timers.startSingleTimer(Tick.RESENDS, settings.resendAfter().dividedBy(2));
+    }
+  }
+
+  /** The host is gone: nothing more goes to it, and what it sent late is dropped. */
+  void remove(ActorRef<HostMessage> host) {
+    channels.remove(host);
+  }
+}
