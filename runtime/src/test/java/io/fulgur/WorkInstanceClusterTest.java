@@ -3,13 +3,11 @@ package io.fulgur;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 
 /**
  * {@link WorkInstanceContract} on a cluster of two {@code cpu} nodes and a flow node in this JVM,
  * every message serialised (surefire sets {@code pekko.actor.serialize-messages = on}).
  */
-@Tag("pekko-threading")
 class WorkInstanceClusterTest extends WorkInstanceContract {
   private static LocalCluster cluster;
 

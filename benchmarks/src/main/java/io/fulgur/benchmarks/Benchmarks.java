@@ -15,6 +15,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -183,6 +185,18 @@ public final class Benchmarks {
   }
 
   // ---- sequential chain
+
+  /** Prints one line. */
+  static final class LinePrinter extends Work<Integer> {
+    LinePrinter(WorkOptions options) {
+      super(options);
+    }
+
+    @Override
+    protected void onRun(Integer input) {
+      System.out.println("line " + input);
+    }
+  }
 
   /** A no-op work. */
   static final class Noop extends Work<Integer> {
@@ -536,11 +550,15 @@ public final class Benchmarks {
     }
   }
 
-  /** What the works of a fan-out carry: no fields, three public state fields, or three private. */
+  /**
+   * What the works of a fan-out carry: no fields, three public state fields, or three private; or
+   * no fields, and each call prints a line.
+   */
   enum Fields {
     NONE,
     PUBLIC,
-    PRIVATE;
+    PRIVATE,
+    PRINTS_A_LINE;
 
     /** The fan-out's {@code i}-th work (the same field values for public and private). */
     Work<Integer> work(int i) {
@@ -558,6 +576,7 @@ public final class Benchmarks {
           yield w;
         }
         case PRIVATE -> new PrivateFields(options, label, i + 1, seed);
+        case PRINTS_A_LINE -> new LinePrinter(options);
       };
     }
   }
@@ -667,6 +686,43 @@ public final class Benchmarks {
   private int fanOutRound;
 
   /**
+   * A fan-out of works that print a line each, its lines counted on a console of this JVM that
+   * keeps nothing: every line must arrive.
+   */
+  private static double fulgurPrintingFanOut(Config config, int n) {
+    PrintStream console = System.out;
+    LongAdder lines = new LongAdder();
+    System.setOut(
+        new PrintStream(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                if (b == '\n') {
+                  lines.increment();
+                }
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                  write(b[i]);
+                }
+              }
+            },
+            false,
+            StandardCharsets.UTF_8));
+    try {
+      double worksPerSecond = fulgurFanOut(config, n, Fields.PRINTS_A_LINE);
+      if (lines.sum() < n) {
+        throw new IllegalStateException(lines.sum() + " of " + n + " printed lines arrived");
+      }
+      return worksPerSecond;
+    } finally {
+      System.setOut(console);
+    }
+  }
+
+  /**
    * One fan-out of each {@link Fields} kind, side by side, each after a full GC (measure() runs
    * the first): works/s, indexed by kind. Public and private swap places every other round, so
    * that neither always runs right after the other.
@@ -743,6 +799,9 @@ public final class Benchmarks {
       rows.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
           true, f[0], p[0], h[0]));
       addFieldRows("fan-out " + n + ", two JVM processes", f);
+      double[][] printing = measure(1, () -> new double[] {fulgurPrintingFanOut(joining, n)});
+      rows.add(new Row("fan-out " + n + ", two JVM processes, a line printed each: works/s",
+          "1/s", true, printing[0], null, null));
     } finally {
       this.worker = null;
     }

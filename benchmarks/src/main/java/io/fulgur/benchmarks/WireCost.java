@@ -76,9 +76,9 @@ final class WireCost {
     }
     Map<String, Object> messages = new LinkedHashMap<>();
     messages.put("a batch of one run",
-        new HostMessage.Batch("5f3a9c", flow, 1, 0, 0, runs.subList(0, 1)));
+        new HostMessage.Batch("5f3a9c", flow, 1, 0, runs.subList(0, 1)));
     messages.put("a Done", dones.get(0));
-    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, 2, 1, 1, runs));
+    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, 2, 1, runs));
     messages.put("a batch of 100 Done events", new FlowMessage.Batch(host, 1, 2, dones));
     return messages;
   }

@@ -13,6 +13,7 @@ package io.fulgur.internal.channel;
 public final class ChannelReceiver {
   private long delivered;
   private long handled;
+  private long acked;
   private boolean ackOwed;
   private long dropped;
 
@@ -39,7 +40,16 @@ public final class ChannelReceiver {
   /** The cumulative ack to send now (every message up to it was handled); the debt is paid. */
   public long ack() {
     ackOwed = false;
+    acked = handled;
     return handled;
+  }
+
+  /**
+   * Whether the ack should go now rather than wait to ride on a message: half of the sender's
+   * {@code window} is handled and not acknowledged, and the sender would soon have to wait.
+   */
+  public boolean ackUrgent(int window) {
+    return handled - acked >= Math.max(1, window / 2);
   }
 
   /** Whether an ack is owed: no message went the other way since the last one was handled. */

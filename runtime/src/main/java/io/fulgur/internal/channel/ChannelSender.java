@@ -67,13 +67,18 @@ public final class ChannelSender<P> {
     this.transport = transport;
   }
 
-  /** Sends {@code payload} now if the window has room, else after the messages before it. */
-  public void offer(P payload, long nowNanos) {
+  /**
+   * Sends {@code payload} now if the window has room, else after the messages before it; returns
+   * its number in the stream.
+   */
+  public long offer(P payload, long nowNanos) {
+    long seq = firstUnacked + unacked.size() + waiting.size();
     if (unacked.size() < window && waiting.isEmpty()) {
       sendNew(payload, nowNanos);
     } else {
       waiting.add(payload);
     }
+    return seq;
   }
 
   private void sendNew(P payload, long nowNanos) {

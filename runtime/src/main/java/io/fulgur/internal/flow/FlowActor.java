@@ -210,8 +210,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
           }
 
           @Override
-          public void printed(ActorRef<HostMessage> host, long seq) {
-            channels.printed(host, seq);
+          public void handled(ActorRef<HostMessage> host, long seq, boolean printed) {
+            channels.handled(host, seq, printed);
           }
         };
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
@@ -724,7 +724,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   private Behavior<FlowMessage> onBatch(FlowMessage.Batch batch) {
     if (channels.accept(batch)) {
       output.accept(batch, events);
-      channels.handled(batch.host(), batch.seq());
     }
     return next();
   }
@@ -1048,6 +1047,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     watchedHosts.remove(lostHost);
     channels.remove(lostHost);
     output.forget(lostHost);
+    outbox.remove(lostHost);
     if (!lostHost.equals(localHost)) {
       lostHosts.add(lostHost);
       candidatesByRole.clear();
@@ -1084,7 +1084,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
       }
     }
     WorkFailure failure =
-        new WorkFailure("node_lost", null, "node " + node + " running the work is gone", null);
+        new WorkFailure(
+            "node_lost",
+            null,
+            "node "
+                + node
+                + " running the work is gone, with any output of the call not printed yet",
+            null);
     for (WorkEntry.Call call : failed) {
       entry.finish(call, WorkStatus.FAILED, "node_lost", failure);
     }

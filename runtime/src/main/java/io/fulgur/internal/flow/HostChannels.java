@@ -32,14 +32,6 @@ final class HostChannels {
   private static final class Channel {
     final ChannelReceiver events = new ChannelReceiver();
     ChannelSender<List<HostMessage.Command>> commands;
-    /** The host's messages whose lines are all printed, up to this one. */
-    long printed;
-    boolean printedOwed;
-
-    long printed() {
-      printedOwed = false;
-      return printed;
-    }
   }
 
   private final String appId;
@@ -48,6 +40,8 @@ final class HostChannels {
   private final NodeThreading threading;
   private final TimerScheduler<FlowMessage> timers;
   private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
+  /** Hosts that are gone: no channel to one opens again. */
+  private final java.util.Set<ActorRef<HostMessage>> gone = new java.util.HashSet<>();
   /** Whether the message about to go is the first since the flow's last flush ({@link #send}). */
   private boolean lone;
 
@@ -75,8 +69,7 @@ final class HostChannels {
               LossHook.oneIn(settings.testDropOneIn()),
               (seq, commands, resend) -> {
                 HostMessage.Batch batch =
-                    new HostMessage.Batch(
-                        appId, flow, seq, made.events.ack(), made.printed(), commands);
+                    new HostMessage.Batch(appId, flow, seq, made.events.ack(), commands);
                 if (lone && !resend) {
                   // the flow's thread sends it itself (Artery's outbound stream and the TCP write
                   // run here) instead of waking the node's thread: the flow is waiting for this
@@ -97,6 +90,9 @@ final class HostChannels {
    * sent from the flow's own thread.
    */
   void send(ActorRef<HostMessage> host, List<HostMessage.Command> commands, boolean lone) {
+    if (gone.contains(host)) {
+      return; // its works are placed elsewhere, or their calls ended with the node's loss
+    }
     Channel channel = channel(host);
     this.lone = lone;
     try {
@@ -104,6 +100,11 @@ final class HostChannels {
     } finally {
       this.lone = false;
     }
+    resendLater(channel);
+  }
+
+  /** The resend timer runs while any message waits for its ack. */
+  private void resendLater(Channel channel) {
     if (channel.commands.hasUnacked() && !timers.isTimerActive(Tick.RESENDS)) {
       timers.startSingleTimer(Tick.RESENDS, settings.resendAfter().dividedBy(2));
     }
@@ -122,6 +123,7 @@ final class HostChannels {
       return false;
     }
     channel.commands.acked(batch.ack(), System.nanoTime());
+    resendLater(channel); // the ack may have let waiting messages go
     boolean next = channel.events.accept(batch.seq());
     if (!next) {
       ackSoon(); // a duplicate, or after a gap: the host hears how far this flow is
@@ -129,22 +131,19 @@ final class HostChannels {
     return next;
   }
 
-  /** The flow handled the host's batch {@code seq}: it is acknowledged. */
-  void handled(ActorRef<HostMessage> host, long seq) {
+  /**
+   * The flow handled the host's batch {@code seq} (and every one before it): the ack goes soon,
+   * or at once with {@code now} (the works that printed in it wait for it).
+   */
+  void handled(ActorRef<HostMessage> host, long seq, boolean now) {
     Channel channel = channels.get(host);
     if (channel != null) {
       channel.events.handled(seq);
-      ackSoon();
-    }
-  }
-
-  /** The lines of the host's batches up to {@code seq} are printed: the host hears it soon. */
-  void printed(ActorRef<HostMessage> host, long seq) {
-    Channel channel = channels.get(host);
-    if (channel != null && seq > channel.printed) {
-      channel.printed = seq;
-      channel.printedOwed = true;
-      ackSoon();
+      if (now || channel.events.ackUrgent(settings.window())) {
+        host.tell(new HostMessage.Ack(appId, channel.events.ack()));
+      } else {
+        ackSoon();
+      }
     }
   }
 
@@ -159,6 +158,7 @@ final class HostChannels {
     Channel channel = channels.get(ack.host());
     if (channel != null) {
       channel.commands.acked(ack.ack(), System.nanoTime());
+      resendLater(channel);
     }
   }
 
@@ -166,8 +166,8 @@ final class HostChannels {
   void sendOwedAcks() {
     for (Map.Entry<ActorRef<HostMessage>, Channel> c : channels.entrySet()) {
       Channel channel = c.getValue();
-      if (channel.events.ackOwed() || channel.printedOwed) {
-        c.getKey().tell(new HostMessage.Ack(appId, channel.events.ack(), channel.printed()));
+      if (channel.events.ackOwed()) {
+        c.getKey().tell(new HostMessage.Ack(appId, channel.events.ack()));
       }
     }
   }
@@ -196,5 +196,6 @@ final class HostChannels {
   /** The host is gone: nothing more goes to it, and what it sent late is dropped. */
   void remove(ActorRef<HostMessage> host) {
     channels.remove(host);
+    gone.add(host);
   }
 }

@@ -17,24 +17,32 @@ import org.apache.pekko.actor.typed.ActorRef;
  * that the flow sees a call end only once its output is on the console. Other works' events, and a
  * work's progress with nothing ahead of it, go through at once.
  *
- * <p>It also tells each host how far its output is printed ({@link Sink#printed}): the host lets
- * the printing works go on then, so a slow console slows the works that print, not the flow.
+ * <p>A host's batch counts as handled, and is acknowledged, once its lines are printed (and those
+ * of the batches before it): the host then lets the works that printed them go on. A lost ack is
+ * made good by the host sending the batch again. A slow console so slows the works that print
+ * and, through the channel's window, their host, not the flow.
  */
 final class OutputGate {
 
-  /** What the flow does with the events, and what it tells hosts of their printed output. */
+  /** What the flow does with the events, and with the batches handled. */
   interface Sink {
     void event(FlowMessage.Event event);
 
-    /** Every line in {@code host}'s batches up to {@code seq} is printed. */
-    void printed(ActorRef<HostMessage> host, long seq);
+    /**
+     * {@code host}'s batches up to {@code seq} are handled; {@code printed}: their lines were just
+     * printed, and works wait for the ack.
+     */
+    void handled(ActorRef<HostMessage> host, long seq, boolean printed);
   }
 
   /** An event that waits, and the host it came from. */
   private record Held(FlowMessage.Event event, ActorRef<HostMessage> host) {}
 
-  /** A host batch with lines, printed with ticket {@code ticket}. */
+  /** A host's batch, handled once the lines up to {@code ticket} are printed. */
   private record Printing(long seq, long ticket) {}
+
+  /** A work's ticket, kept until that ticket is printed. */
+  private record WorkTicket(long ticket, String work) {}
 
   private final ActorRef<OutputPrinter.Print> printer;
   private final ActorRef<FlowMessage> flow;
@@ -44,6 +52,8 @@ final class OutputGate {
   private final Map<String, Long> lastLines = new HashMap<>();
   /** Each work's latest waiting event's ticket: its later events wait behind it. */
   private final Map<String, Long> lastHeld = new HashMap<>();
+  /** The entries of {@link #lastLines} and {@link #lastHeld} in the order of their tickets. */
+  private final ArrayDeque<WorkTicket> ticketsKept = new ArrayDeque<>();
   private final Map<ActorRef<HostMessage>, ArrayDeque<Printing>> printing = new HashMap<>();
   /** Batches of lines given to the printer so far, and printed so far. */
   private long sent;
@@ -66,7 +76,10 @@ final class OutputGate {
           lines = new ArrayList<>();
         }
         lines.add(output);
-        lastLines.put(work, ticket);
+        Long before = lastLines.put(work, ticket);
+        if (before == null || before != ticket) {
+          ticketsKept.add(new WorkTicket(ticket, work));
+        }
       } else if (sent == printed && lines == null) {
         sink.event(event); // nothing unprinted: the common case
       } else {
@@ -77,17 +90,26 @@ final class OutputGate {
         if (after > printed) {
           held.computeIfAbsent(after, t -> new ArrayList<>()).add(new Held(event, batch.host()));
           lastHeld.put(work, after);
+          ticketsKept.add(new WorkTicket(after, work));
         } else {
           sink.event(event);
         }
       }
     }
+    ArrayDeque<Printing> unprinted = printing.get(batch.host());
     if (lines != null) {
       sent = ticket;
-      printing
-          .computeIfAbsent(batch.host(), h -> new ArrayDeque<>())
-          .add(new Printing(batch.seq(), ticket));
+      if (unprinted == null) {
+        unprinted = new ArrayDeque<>();
+        printing.put(batch.host(), unprinted);
+      }
+      unprinted.add(new Printing(batch.seq(), ticket));
       printer.tell(new OutputPrinter.Print(lines, ticket, flow));
+    } else if (unprinted == null || unprinted.isEmpty()) {
+      sink.handled(batch.host(), batch.seq(), false);
+    } else {
+      // acks are cumulative: this one waits for the lines of the batches before it
+      unprinted.add(new Printing(batch.seq(), unprinted.peekLast().ticket()));
     }
   }
 
@@ -122,14 +144,14 @@ final class OutputGate {
         seq = batches.poll().seq();
       }
       if (seq > 0) {
-        sink.printed(host.getKey(), seq);
+        sink.handled(host.getKey(), seq, true);
       }
     }
-    if (sent == printed) {
-      // everything is out: no work waits for anything
-      lastLines.clear();
-      lastHeld.clear();
-      printing.values().removeIf(ArrayDeque::isEmpty);
+    // what no work waits for any more
+    while (!ticketsKept.isEmpty() && ticketsKept.peek().ticket() <= printed) {
+      WorkTicket done = ticketsKept.poll();
+      lastLines.remove(done.work(), done.ticket());
+      lastHeld.remove(done.work(), done.ticket());
     }
   }
 

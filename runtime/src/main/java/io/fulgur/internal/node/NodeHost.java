@@ -70,9 +70,6 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     RESENDS
   }
 
-  /** What one message to a flow carries: events, and the works to tell once it is printed. */
-  private record Outgoing(List<FlowMessage.Event> events, List<ActorRef<WorkMessage>> printed) {}
-
   /** Message {@code seq} to a flow carried lines of {@code works}. */
   private record Printing(long seq, List<ActorRef<WorkMessage>> works) {}
 
@@ -84,7 +81,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     /** The app's works on this node, by work name. */
     final Map<String, ActorRef<WorkMessage>> works = new HashMap<>();
     final ChannelReceiver commands = new ChannelReceiver();
-    ChannelSender<Outgoing> events;
+    ChannelSender<List<FlowMessage.Event>> events;
     /** Messages sent with lines, and the works to tell once the flow printed them. */
     final java.util.ArrayDeque<Printing> printing = new java.util.ArrayDeque<>();
     List<FlowMessage.Event> pending = new ArrayList<>();
@@ -230,14 +227,19 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       link = openLink(batch.appId(), batch.flow());
     }
     long now = System.nanoTime();
-    link.events.acked(batch.ack(), now);
-    printed(link, batch.printed());
+    acked(link, batch.ack(), now);
+    if (link.events.hasUnacked()) {
+      resendLater(); // the ack may have let waiting messages go
+    }
     boolean next = link.commands.accept(batch.seq());
     owesAck();
     if (!next) {
       return this; // a duplicate, or a message after a gap: dropped, and the flow hears how far we are
     }
     link.commands.handled(batch.seq());
+    if (link.commands.ackUrgent(settings.channel().window())) {
+      link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.commands.ack()));
+    }
     List<HostMessage.Command> commands = batch.commands();
     for (int i = 0; i < commands.size(); i++) {
       HostMessage.Command command = commands.get(i);
@@ -418,13 +420,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             channel.resendAfter(),
             channel.maxResendAfter(),
             LossHook.oneIn(channel.testDropOneIn()),
-            (seq, out, resend) -> {
-              List<FlowMessage.Event> events = out.events();
-              flow.tell(new FlowMessage.Batch(self, seq, link.commands.ack(), events));
-              if (!resend && !out.printed().isEmpty()) {
-                link.printing.add(new Printing(seq, out.printed()));
-              }
-            });
+            (seq, events, resend) ->
+                flow.tell(new FlowMessage.Batch(self, seq, link.commands.ack(), events)));
     apps.put(appId, link);
     getContext().watchWith(flow, new FlowGone(appId));
     return link;
@@ -433,17 +430,20 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private Behavior<HostMessage> onAck(HostMessage.Ack ack) {
     AppLink link = apps.get(ack.appId());
     if (link != null) {
-      link.events.acked(ack.ack(), System.nanoTime());
-      printed(link, ack.printed());
+      acked(link, ack.ack(), System.nanoTime());
+      if (link.events.hasUnacked()) {
+        resendLater();
+      }
     }
     return this;
   }
 
   /**
-   * The flow printed the lines of its messages up to {@code seq}: the works that printed them may
-   * go on printing.
+   * The flow handled this host's messages up to {@code seq}, and printed their lines: the works
+   * that printed them may go on printing.
    */
-  private static void printed(AppLink link, long seq) {
+  private static void acked(AppLink link, long seq, long now) {
+    link.events.acked(seq, now);
     while (!link.printing.isEmpty() && link.printing.peek().seq() <= seq) {
       for (ActorRef<WorkMessage> work : link.printing.poll().works()) {
         work.tell(WorkMessage.OutputPrinted.INSTANCE);
@@ -507,12 +507,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   /** A work's printed lines: they go to the flow with the app's events, in order. */
   private Behavior<HostMessage> onPrint(HostMessage.Print print) {
-    AppLink link = apps.get(print.appId());
-    if (link == null) {
-      return this; // the app's flow is gone: its works are being stopped
-    }
-    link.pendingPrinted.add(print.replyTo());
-    emit(print.appId(), print.output());
+    emit(print.appId(), print.output(), print.replyTo());
     return this;
   }
 
@@ -613,14 +608,25 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    * mailbox.
    */
   private void emit(String appId, FlowMessage.Event event) {
+    emit(appId, event, null);
+  }
+
+  /**
+   * Sends an event, as {@link #emit(String, FlowMessage.Event)}; {@code printedBy}, if not null,
+   * is told once the flow printed the lines the event carries.
+   */
+  private void emit(String appId, FlowMessage.Event event, ActorRef<WorkMessage> printedBy) {
     AppLink link = apps.get(appId);
     if (link == null) {
-      return; // the app's flow is gone
+      return; // the app's flow is gone (its works are being stopped)
     }
     // a batch stays within one message between nodes: cut it before it would outgrow one
     long size = WireSize.of(event);
     if (!link.pending.isEmpty() && link.pendingBytes + size > settings.messageBudget()) {
       sendPending(link);
+    }
+    if (printedBy != null) {
+      link.pendingPrinted.add(printedBy);
     }
     link.pending.add(event);
     link.pendingBytes += size;
@@ -646,16 +652,14 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private void sendPending(AppLink link) {
     List<FlowMessage.Event> events = link.pending;
     if (!events.isEmpty()) {
-      Outgoing out;
-      if (link.pendingPrinted.isEmpty()) {
-        out = new Outgoing(events, List.of());
-      } else {
-        out = new Outgoing(events, link.pendingPrinted);
-        link.pendingPrinted = new ArrayList<>();
-      }
+      List<ActorRef<WorkMessage>> printedBy = link.pendingPrinted;
       link.pending = new ArrayList<>();
       link.pendingBytes = 0;
-      link.events.offer(out, System.nanoTime());
+      long seq = link.events.offer(events, System.nanoTime());
+      if (!printedBy.isEmpty()) {
+        link.printing.add(new Printing(seq, printedBy));
+        link.pendingPrinted = new ArrayList<>();
+      }
       if (link.events.hasUnacked()) {
         resendLater();
       }

@@ -133,7 +133,6 @@ public final class WireSerializer extends SerializerWithStringManifest {
       ref(out, b.flow());
       out.varlong(b.seq());
       out.varlong(b.ack());
-      out.varlong(b.printed());
       out.varint(b.commands().size());
       for (HostMessage.Command c : b.commands()) {
         writeCommand(out, c);
@@ -152,7 +151,6 @@ public final class WireSerializer extends SerializerWithStringManifest {
     } else if (o instanceof HostMessage.Ack a) {
       out.string(a.appId());
       out.varlong(a.ack());
-      out.varlong(a.printed());
     } else if (o instanceof FlowMessage.Ack a) {
       ref(out, a.host());
       out.varlong(a.ack());
@@ -259,7 +257,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
         switch (message) {
           case HOST_BATCH -> readHostBatch(in);
           case EVENT_BATCH -> readEventBatch(in);
-          case HOST_ACK -> new HostMessage.Ack(in.requiredString("the app id"), ack(in), ack(in));
+          case HOST_ACK -> new HostMessage.Ack(in.requiredString("the app id"), ack(in));
           case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), ack(in));
           case EVENT -> readEvent(in, WireTags.Event.ofManifest(manifest));
         };
@@ -272,13 +270,12 @@ public final class WireSerializer extends SerializerWithStringManifest {
     ActorRef<FlowMessage> flow = requiredRef(in, "the flow");
     long seq = seq(in);
     long ack = ack(in);
-    long printed = ack(in);
     int n = in.count();
     List<HostMessage.Command> commands = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       commands.add(readCommand(in));
     }
-    return new HostMessage.Batch(appId, flow, seq, ack, printed, commands);
+    return new HostMessage.Batch(appId, flow, seq, ack, commands);
   }
 
   private FlowMessage.Batch readEventBatch(WireReader in) throws NotSerializableException {

@@ -30,7 +30,7 @@ final class ProbeFlow {
 
   void send(HostMessage.Command... commands) {
     host.tell(new HostMessage.Batch(
-            appId, flow.getRef(), ++sent, received, received, List.of(commands)));
+            appId, flow.getRef(), ++sent, received, List.of(commands)));
   }
 
   /** The next event that is not a progress report, failing after 10 s without one. */
@@ -42,7 +42,7 @@ final class ProbeFlow {
           received = b.seq();
           buffered.addAll(b.events());
           // as a flow that printed every line at once
-          host.tell(new HostMessage.Ack(appId, received, received));
+          host.tell(new HostMessage.Ack(appId, received));
         }
       } else if (message instanceof FlowMessage.Event e) {
         buffered.add(e);

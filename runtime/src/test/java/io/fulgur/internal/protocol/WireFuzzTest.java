@@ -371,17 +371,17 @@ class WireFuzzTest {
     commands.add(new HostMessage.RunWork("root.w", 5, state, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
-    out.add(new HostMessage.Batch("app-1", flow, 1, 0, 0, commands));
+    out.add(new HostMessage.Batch("app-1", flow, 1, 0, commands));
     long seq = 2;
     for (HostMessage.Command c : List.of(commands.get(0), commands.get(3),
         commands.get(commands.size() - 3), commands.get(commands.size() - 1))) {
-      out.add(new HostMessage.Batch("app-1", flow, seq++, seq * 1000, seq * 1000, List.of(c)));
+      out.add(new HostMessage.Batch("app-1", flow, seq++, seq * 1000, List.of(c)));
     }
     out.add(
         new HostMessage.Batch(
-            "app-1", flow, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
-    out.add(new HostMessage.Ack("app-1", 0, 0));
-    out.add(new HostMessage.Ack("app-1", 1L << 50, 1L << 50));
+            "app-1", flow, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
+    out.add(new HostMessage.Ack("app-1", 0));
+    out.add(new HostMessage.Ack("app-1", 1L << 50));
 
     // events alone, in a batch together, and an empty batch
     WorkFailure failure =
@@ -426,7 +426,7 @@ class WireFuzzTest {
     for (int i = 0; i < HostMessage.MAX_BATCH; i++) {
       runs.add(new HostMessage.RunWork("root.w." + i, i, TextNode.valueOf("y".repeat(300)), null));
     }
-    out.add(new HostMessage.Batch("app-2", flow, 1, 0, 0, runs));
+    out.add(new HostMessage.Batch("app-2", flow, 1, 0, runs));
 
     // the node-local messages (a serializer, if they have one, is fuzzed too)
     out.add(commands.get(0));

@@ -94,13 +94,13 @@ class WireGoldenTest {
       samples.put("event-" + WireTags.Event.of(e).name().toLowerCase(java.util.Locale.ROOT), e);
     }
     samples.put("event-batch", new FlowMessage.Batch(host, 12, 11, events));
-    samples.put("host-ack", new HostMessage.Ack("5f3a9c", 300, 290));
+    samples.put("host-ack", new HostMessage.Ack("5f3a9c", 300));
     samples.put("flow-ack", new FlowMessage.Ack(host, 301));
     return samples;
   }
 
   private static HostMessage.Batch batch(HostMessage.Command command) {
-    return new HostMessage.Batch("5f3a9c", flow, 200, 199, 198, List.of(command));
+    return new HostMessage.Batch("5f3a9c", flow, 200, 199, List.of(command));
   }
 
   @Test

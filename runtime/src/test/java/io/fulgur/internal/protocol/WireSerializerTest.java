@@ -88,7 +88,7 @@ class WireSerializerTest {
     commands.add(new HostMessage.RunWork("root.w", 1L << 40, null, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
-    HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, 1, 0, 0, commands);
+    HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, 1, 0, commands);
     assertThat(roundTrip(batch)).isEqualTo(batch);
   }
 
@@ -123,7 +123,7 @@ class WireSerializerTest {
     for (int i = 0; i < 100; i++) {
       same.add(new HostMessage.Place("root.w." + i, cls, "cpu", true, false, false, null));
     }
-    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, 2, 5, 5, same);
+    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, 2, 5, same);
     assertThat(roundTrip(sameBatch)).isEqualTo(sameBatch);
     byte[] bytes = serialization.serialize(sameBatch).get();
     assertThat(bytes.length).as("a class name written 100 times").isLessThan(100 * cls.length());
@@ -138,7 +138,7 @@ class WireSerializerTest {
       events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
           "no class"));
     }
-    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, Long.MAX_VALUE, 0, 0, mixed);
+    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, Long.MAX_VALUE, 0, mixed);
     assertThat(roundTrip(mixedBatch)).isEqualTo(mixedBatch);
     FlowMessage.Batch eventBatch = new FlowMessage.Batch(host, 3, 2, events);
     assertThat(roundTrip(eventBatch)).isEqualTo(eventBatch);
@@ -153,7 +153,7 @@ class WireSerializerTest {
     assertThat(roundTrip(output)).isEqualTo(output);
     FlowMessage.Batch lines = new FlowMessage.Batch(host, 1, 0, List.of(output));
     assertThat(roundTrip(lines)).isEqualTo(lines);
-    HostMessage.Ack hostAck = new HostMessage.Ack("app-1", 77, 70);
+    HostMessage.Ack hostAck = new HostMessage.Ack("app-1", 77);
     assertThat(roundTrip(hostAck)).isEqualTo(hostAck);
     FlowMessage.Ack flowAck = new FlowMessage.Ack(host, 78);
     assertThat(roundTrip(flowAck)).isEqualTo(flowAck);
@@ -209,7 +209,7 @@ class WireSerializerTest {
     refused(eventBatch(1, 42), "eb", "event code 42");
     // a host batch with an unknown command code (after its app id, flow and printer)
     byte[] batch =
-        serializer.toBinary(new HostMessage.Batch("app", flow, 1, 0, 0, List.of(
+        serializer.toBinary(new HostMessage.Batch("app", flow, 1, 0, List.of(
             new HostMessage.StopWork("root.w", "r", false))));
     int code = batch.length - 1 - 1 - 2 - 7; // release, reason (1+1), work (1+6), code
     assertThat(batch[code]).isEqualTo((byte) 3);

@@ -1,0 +1,156 @@
+package io.fulgur;
+
+import static io.fulgur.Conditions.runApp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channel between a flow and its hosts loses nothing when messages are lost: on in-JVM
+ * clusters whose every message is serialised, with one message in five lost on purpose, and with
+ * an outbound queue of Artery so small that it drops messages itself. Every call ends SUCCEEDED,
+ * and every line the works printed arrives once, in order.
+ */
+@Tag("pekko-threading")
+class ChannelLossTest {
+  private static final int PRINTERS = 60;
+  private static final int LINES = 40;
+  private static final int CHAIN = 25;
+
+  /** Prints {@code LINES} numbered lines. */
+  static class Printer extends Work<Integer> {
+    Printer() {
+      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
+    }
+
+    @Override
+    protected void onRun(Integer lines) {
+      for (int i = 0; i < lines; i++) {
+        System.out.println("line " + i);
+      }
+    }
+  }
+
+  /** Doubles its input, one call after the other. */
+  static class Doubler extends Work<Integer> {
+    public int result;
+
+    Doubler() {
+      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")));
+    }
+
+    @Override
+    protected void onRun(Integer in) {
+      result = in * 2;
+    }
+  }
+
+  static class LossyFlow extends Flow {
+    final List<Printer> printers = new ArrayList<>();
+    final Doubler doubler = new Doubler();
+    final List<Integer> chain = new ArrayList<>();
+
+    LossyFlow() {
+      for (int i = 0; i < PRINTERS; i++) {
+        printers.add(new Printer());
+      }
+    }
+
+    @Override
+    public void run() {
+      boolean printed = true;
+      for (Printer p : printers) {
+        p.run(LINES);
+        printed &= p.hasSucceeded();
+      }
+      // a sequential chain alongside: each call waits for the one before
+      while (chain.size() < CHAIN) {
+        doubler.run(chain.size());
+        if (!doubler.hasSucceeded()) {
+          return;
+        }
+        chain.add(doubler.result);
+      }
+      if (printed) {
+        stop();
+      }
+    }
+  }
+
+  private static void runLossy(Config common) {
+    LossyFlow flow = new LossyFlow();
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (LocalCluster cluster = LocalCluster.start(common, "cpu", "cpu")) {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        runApp(new App(flow, cluster.appConfig()), Duration.ofSeconds(90));
+      } catch (AssertionError e) {
+        // the logs went to the captured console: show them, without the works' lines
+        System.setOut(original);
+        out.toString(StandardCharsets.UTF_8).lines()
+            .filter(l -> !l.startsWith("[root.printers."))
+            .forEach(original::println);
+        throw e;
+      } finally {
+        System.setOut(original);
+      }
+    }
+    for (Printer p : flow.printers) {
+      assertThat(p.status()).as(p.name()).isEqualTo(WorkStatus.SUCCEEDED);
+    }
+    List<Integer> doubled = new ArrayList<>();
+    for (int i = 0; i < CHAIN; i++) {
+      doubled.add(i * 2);
+    }
+    assertThat(flow.chain).containsExactlyElementsOf(doubled);
+
+    Map<String, List<String>> byWork = new HashMap<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
+      if (line.startsWith("[root.printers.")) {
+        int end = line.indexOf("] ");
+        byWork.computeIfAbsent(line.substring(1, end), w -> new ArrayList<>())
+            .add(line.substring(end + 2));
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < LINES; i++) {
+      expected.add("line " + i);
+    }
+    assertThat(byWork).hasSize(PRINTERS);
+    for (Map.Entry<String, List<String>> work : byWork.entrySet()) {
+      assertThat(work.getValue()).as(work.getKey()).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void withOneMessageInFiveLostEveryCallSucceedsAndEveryLineArrivesOnce() {
+    runLossy(
+        ConfigFactory.parseString(
+            "fulgur.channel.test-drop-one-in = 5\n"
+                + "fulgur.channel.resend-after = 200ms\n"
+                + "fulgur.channel.max-resend-after = 1s"));
+  }
+
+  @Test
+  void withAnOutboundQueueThatDropsEveryCallSucceedsAndEveryLineArrivesOnce() {
+    // Artery drops what does not fit in a queue of 4 (the window lets 64 go)
+    runLossy(
+        ConfigFactory.parseString(
+            "pekko.remote.artery.advanced.outbound-message-queue-size = 4\n"
+                + "fulgur.channel.window = 64\n"
+                + "fulgur.channel.resend-after = 200ms\n"
+                + "fulgur.channel.max-resend-after = 1s"));
+  }
+}
