@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * kill -9 of a worker while works print, on a cluster of real JVM processes, three times: each time
- * an app of 40 works printing 100 lines with up to 3 retries runs, one worker is killed 4 s in and
+ * an app of 40 works printing 100 lines with up to 3 retries runs, one worker is killed 2 s in and
  * started again. Every call ends SUCCEEDED, or FAILED with a reason after its retries, and the lines
  * of every attempt that succeeded all arrive, once each and in order.
  */
@@ -44,11 +44,11 @@ class KillAndRetryIT {
               "" + WORKS,
               "" + LINES,
               "3",
-              "80",
+              "50",
               "--seed",
               "127.0.0.1:" + seed);
-      // 4 s in: every work prints for 8 s, so both workers are busy
-      flow.awaitLine("the works printing", UP, l -> l.contains(" line 50"));
+      // 2 s in: every work prints for 5 s, so both workers are busy
+      flow.awaitLine("the works printing", UP, l -> l.contains(" line 40"));
       victim.kill9();
       victim =
           processes.start(
