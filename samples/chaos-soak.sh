@@ -82,7 +82,13 @@ while [ "$(date +%s)" -lt "$end" ]; do
     > "$log" 2>&1 &
   flow=$!
   if [ "${args[2]}" -gt 0 ]; then
-    sleep $((2 + RANDOM % 5))
+    # once the works print (the flow's node is Up: a node still joining does not count for the
+    # split-brain resolver, docs/operations.md), then at a random moment of their 8 s
+    for _ in $(seq 1 300); do
+      grep -q "\] [0-9a-f]* line 1$" "$log" && break
+      sleep 0.2
+    done
+    sleep $((RANDOM % 5))
     if kill -0 "$flow" 2>/dev/null; then
       kill -9 "$victim" 2>/dev/null || true
       kills=$((kills + 1))
