@@ -19,33 +19,14 @@ if [ ! -f "$jar" ]; then
   echo "Building $jar ..."
   (cd "$root" && mvn -q -B -DskipTests package)
 fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$here/soak-nodes.sh"
 seed_port=$(free_port)
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-wait_up() {
-  for _ in $(seq 1 300); do
-    if grep -q " is up with roles" "$1"; then return 0; fi
-    sleep 0.2
-  done
-  echo "A worker node did not come up; its log:" >&2; cat "$1" >&2; exit 1
-}
-"$here/fulgur" node --roles cpu --port "$seed_port" > "$logs/seed.log" 2>&1 &
-pids+=($!)
-wait_up "$logs/seed.log"
+start_node "$logs/seed.log" --roles cpu --port "$seed_port"
 workers_started=0
 start_worker() {
   workers_started=$((workers_started + 1))
-  "$here/fulgur" node --roles cpu --seed "127.0.0.1:$seed_port" \
-    > "$logs/worker-$workers_started.log" 2>&1 &
-  victim=$!
-  pids+=($victim)
-  wait_up "$logs/worker-$workers_started.log"
+  start_node "$logs/worker-$workers_started.log" --roles cpu --seed "127.0.0.1:$seed_port"
+  victim=$node_pid
 }
 start_worker
 

@@ -18,30 +18,12 @@ if [ ! -f "$jar" ]; then
   echo "Building $jar ..."
   (cd "$root" && mvn -q -B -DskipTests package)
 fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$here/soak-nodes.sh"
 seed_port=$(free_port)
 # enough call threads for every work to run at once
 export FULGUR_JAVA_OPTS="-Dfulgur.node.max-call-threads=$((works + 16)) ${FULGUR_JAVA_OPTS:-}"
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-wait_up() {
-  for _ in $(seq 1 300); do
-    if grep -q " is up with roles" "$1"; then return 0; fi
-    sleep 0.2
-  done
-  echo "A worker node did not come up; its log:" >&2; cat "$1" >&2; exit 1
-}
-"$here/fulgur" node --roles cpu --port "$seed_port" > "$logs/worker-1.log" 2>&1 &
-pids+=($!)
-wait_up "$logs/worker-1.log"
-"$here/fulgur" node --roles cpu --seed "127.0.0.1:$seed_port" > "$logs/worker-2.log" 2>&1 &
-pids+=($!)
-wait_up "$logs/worker-2.log"
+start_node "$logs/worker-1.log" --roles cpu --port "$seed_port"
+start_node "$logs/worker-2.log" --roles cpu --seed "127.0.0.1:$seed_port"
 workers=("${pids[@]}")
 
 echo "Running $works works spinning ${seconds}s on two cpu workers; a worker frozen 2 s every 10 s"
