@@ -11,14 +11,7 @@
 # Builds the runnable jar first if it is missing. Logs stay in a temporary directory it names.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
 minutes="${1:-30}"
-jar="$here/target/fulgur-app.jar"
-logs=$(mktemp -d)
-if [ ! -f "$jar" ]; then
-  echo "Building $jar ..."
-  (cd "$root" && mvn -q -B -DskipTests package)
-fi
 source "$here/soak-nodes.sh"
 seed_port=$(free_port)
 start_node "$logs/seed.log" --roles cpu --port "$seed_port"

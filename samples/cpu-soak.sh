@@ -9,15 +9,8 @@
 # Builds the runnable jar first if it is missing. Logs stay in a temporary directory it names.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
 works="${1:-200}"
 seconds="${2:-60}"
-jar="$here/target/fulgur-app.jar"
-logs=$(mktemp -d)
-if [ ! -f "$jar" ]; then
-  echo "Building $jar ..."
-  (cd "$root" && mvn -q -B -DskipTests package)
-fi
 source "$here/soak-nodes.sh"
 seed_port=$(free_port)
 # enough call threads for every work to run at once

@@ -1,6 +1,14 @@
-# Sourced by the soak scripts (cpu-soak.sh, chaos-soak.sh): a free port, starting `fulgur node`
+# Sourced by the soak scripts (cpu-soak.sh, chaos-soak.sh): builds the runnable jar if it is
+# missing, makes the logs directory ($logs), and gives a free port, starting `fulgur node`
 # processes in the background and waiting until each is up, and stopping every one of them on exit
-# (SIGCONT first, for a frozen one, then SIGTERM). Expects $here (the samples directory) and $logs.
+# (SIGCONT first, for a frozen one, then SIGTERM). Expects $here (the samples directory).
+
+jar="$here/target/fulgur-app.jar"
+logs=$(mktemp -d)
+if [ ! -f "$jar" ]; then
+  echo "Building $jar ..."
+  (cd "$here/.." && mvn -q -B -DskipTests package)
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
