@@ -55,6 +55,11 @@ public final class Node implements AutoCloseable {
     return address;
   }
 
+  /** The node's actor system, for tests in this package that watch what Pekko does. */
+  ActorSystem<Void> system() {
+    return system;
+  }
+
   /** The node's roles. */
   public List<String> roles() {
     return settings.roles();

@@ -39,12 +39,14 @@ public record Settings(
     Channel channel) {
 
   /**
-   * The flow-host channel ({@code fulgur.channel}): the most messages unacknowledged per direction,
-   * the first and the longest wait before they are sent again, the longest an ack waits for a
-   * message to ride on, and the test-only loss of one message in {@code testDropOneIn}.
+   * The flow-host channel ({@code fulgur.channel}): the most messages unacknowledged per direction
+   * of one channel and over all channels to one node, the first and the longest wait before they
+   * are sent again, the longest an ack waits for a message to ride on, and the test-only loss of
+   * one message in {@code testDropOneIn}.
    */
   public record Channel(
       int window,
+      int associationWindow,
       Duration resendAfter,
       Duration maxResendAfter,
       Duration ackDelay,
@@ -91,6 +93,7 @@ public record Settings(
         NodeThreading.of(config),
         new Channel(
             atLeastOne(f, "channel.window"),
+            associationWindow(config),
             positive(f, "channel.resend-after"),
             positive(f, "channel.max-resend-after"),
             positive(f, "channel.ack-delay"),
@@ -155,6 +158,34 @@ public record Settings(
     int n = f.getInt(key);
     if (n < 0) {
       throw new IllegalArgumentException("fulgur." + key + " must be at least 0, was " + n);
+    }
+    return n;
+  }
+
+  /** Artery's queue of ordinary messages to one node: what does not fit is dropped. */
+  public static final String OUTBOUND_QUEUE_KEY =
+      "pekko.remote.artery.advanced.outbound-message-queue-size";
+
+  /**
+   * {@code fulgur.channel.association-window}: a number, or {@code auto} for a quarter of Artery's
+   * outbound queue. A quarter: the batches one way and the acks of the batches coming the other way
+   * share the queue, with room left for the cluster's own messages.
+   */
+  private static int associationWindow(Config config) {
+    String key = "fulgur.channel.association-window";
+    if ("auto".equals(config.getString(key))) {
+      int queue = config.hasPath(OUTBOUND_QUEUE_KEY) ? config.getInt(OUTBOUND_QUEUE_KEY) : 3072;
+      return Math.max(1, queue / 4);
+    }
+    int n;
+    try {
+      n = config.getInt(key);
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new IllegalArgumentException(
+          key + " must be auto or a number of messages, was " + config.getValue(key).render(), e);
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, was " + n);
     }
     return n;
   }

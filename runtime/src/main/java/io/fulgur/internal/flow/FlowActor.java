@@ -12,6 +12,7 @@ import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkBinding;
 import io.fulgur.internal.WorkCore;
+import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.node.HostKeys;
 import io.fulgur.internal.node.NodeSystem;
 import io.fulgur.internal.protocol.FlowMessage;
@@ -197,7 +198,13 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.localHost = localHost;
     this.settings = settings;
     this.outcome = outcome;
-    this.channels = new HostChannels(appId, context.getSelf(), settings, timers);
+    this.channels =
+        new HostChannels(
+            appId,
+            context.getSelf(),
+            settings,
+            timers,
+            AssociationWindows.get(context.getSystem()));
     this.output =
         new OutputGate(
             context.spawn(OutputPrinter.create(), "output", NodeSystem.OUTPUT_DISPATCHER),
@@ -237,6 +244,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             .onMessage(OutputPrinter.Printed.class, this::onPrinted)
             .onMessageEquals(HostChannels.Tick.ACKS, this::onAckTick)
             .onMessageEquals(HostChannels.Tick.RESENDS, this::onResendTick)
+            .onMessageEquals(HostChannels.Tick.ROOM, this::onRoom)
             .onMessage(FlowMessage.Event.class, this::onEvent)
             .onMessage(HostTerminated.class, this::onHostTerminated)
             .onMessage(WarnNoNode.class, this::onWarnNoNode)
@@ -748,6 +756,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     return this;
   }
 
+  private Behavior<FlowMessage> onRoom() {
+    channels.sendWaiting();
+    return this;
+  }
+
   /** One event of a work, alone or from a batch. */
   private Behavior<FlowMessage> onEvent(FlowMessage.Event event) {
     if (event instanceof FlowMessage.PlacementFailed e) {
@@ -1224,6 +1237,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
    * itself when it has terminated (App), so only a stop of the actor alone is reported here.
    */
   private Behavior<FlowMessage> onPostStop() {
+    channels.closeAll();
     boolean nodeStopping =
         org.apache.pekko.actor.CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
             .getShutdownReason()

@@ -1,6 +1,7 @@
 package io.fulgur.internal.flow;
 
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
@@ -21,10 +22,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class HostChannels {
 
-  /** The flow's timers of its channels. */
+  /** The flow's timers of its channels, and the wake-up when a node's connection has room. */
   enum Tick implements FlowMessage.Internal {
     ACKS,
-    RESENDS
+    RESENDS,
+    ROOM
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostChannels.class);
@@ -39,6 +41,7 @@ final class HostChannels {
   private final Settings.Channel settings;
   private final NodeThreading threading;
   private final TimerScheduler<FlowMessage> timers;
+  private final AssociationWindows windows;
   private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
   /** Hosts that are gone: no channel to one opens again. */
   private final java.util.Set<ActorRef<HostMessage>> gone = new java.util.HashSet<>();
@@ -49,12 +52,14 @@ final class HostChannels {
       String appId,
       ActorRef<FlowMessage> flow,
       Settings settings,
-      TimerScheduler<FlowMessage> timers) {
+      TimerScheduler<FlowMessage> timers,
+      AssociationWindows windows) {
     this.appId = appId;
     this.flow = flow;
     this.settings = settings.channel();
     this.threading = settings.threading();
     this.timers = timers;
+    this.windows = windows;
   }
 
   private Channel channel(ActorRef<HostMessage> host) {
@@ -67,6 +72,8 @@ final class HostChannels {
               settings.resendAfter(),
               settings.maxResendAfter(),
               LossHook.oneIn(settings.testDropOneIn()),
+              windows.to(host),
+              () -> flow.tell(Tick.ROOM),
               (seq, commands, resend) -> {
                 HostMessage.Batch batch =
                     new HostMessage.Batch(appId, flow, seq, made.events.ack(), commands);
@@ -193,9 +200,29 @@ final class HostChannels {
     }
   }
 
+  /** A node's connection has room again: commands waiting for it go. */
+  void sendWaiting() {
+    long now = System.nanoTime();
+    for (Channel channel : channels.values()) {
+      channel.commands.sendWaiting(now);
+      resendLater(channel);
+    }
+  }
+
   /** The host is gone: nothing more goes to it, and what it sent late is dropped. */
   void remove(ActorRef<HostMessage> host) {
-    channels.remove(host);
+    Channel channel = channels.remove(host);
+    if (channel != null) {
+      channel.commands.close();
+    }
     gone.add(host);
+  }
+
+  /** The flow stopped: its channels give back the room they held on their nodes' connections. */
+  void closeAll() {
+    for (Channel channel : channels.values()) {
+      channel.commands.close();
+    }
+    channels.clear();
   }
 }

@@ -6,6 +6,7 @@ import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
@@ -64,10 +65,14 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   /** What a work's options are made of on a node: its compute name and its flags. */
   private record OptionsKey(String compute, int flags) {}
 
-  /** The host's timers of the channels: acks owed, messages to send again. */
+  /**
+   * The host's timers of the channels (acks owed, messages to send again), and the wake-up when a
+   * node's connection has room.
+   */
   private enum ChannelTick implements HostMessage.Internal {
     ACKS,
-    RESENDS
+    RESENDS,
+    ROOM
   }
 
   /** Message {@code seq} to a flow carried lines of {@code works}. */
@@ -207,6 +212,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         .onMessage(HostMessage.Print.class, this::onPrint)
         .onMessageEquals(ChannelTick.ACKS, this::onAckTick)
         .onMessageEquals(ChannelTick.RESENDS, this::onResendTick)
+        .onMessageEquals(ChannelTick.ROOM, this::onRoom)
         .onMessage(HostMessage.WorkStopped.class, this::onWorkStopped)
         .onMessage(HostMessage.WorkIdle.class, this::onWorkIdle)
         .onMessageEquals(TrimIdle.INSTANCE, this::onTrimIdle)
@@ -420,6 +426,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             channel.resendAfter(),
             channel.maxResendAfter(),
             LossHook.oneIn(channel.testDropOneIn()),
+            AssociationWindows.get(getContext().getSystem()).to(flow),
+            () -> self.tell(ChannelTick.ROOM),
             (seq, events, resend) ->
                 flow.tell(new FlowMessage.Batch(self, seq, link.commands.ack(), events)));
     apps.put(appId, link);
@@ -501,6 +509,18 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     }
     if (unacked) {
       resendLater();
+    }
+    return this;
+  }
+
+  /** A node's connection has room again: events waiting for it go. */
+  private Behavior<HostMessage> onRoom() {
+    long now = System.nanoTime();
+    for (AppLink link : apps.values()) {
+      link.events.sendWaiting(now);
+      if (link.events.hasUnacked()) {
+        resendLater();
+      }
     }
     return this;
   }
@@ -672,6 +692,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     if (link == null) {
       return this;
     }
+    link.events.close();
     Collection<ActorRef<WorkMessage>> works = link.works.values();
     boolean nodeStopping =
         CoordinatedShutdown.get(Adapter.toClassic(getContext().getSystem()))
@@ -692,6 +713,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   }
 
   private Behavior<HostMessage> onPostStop() {
+    for (AppLink link : apps.values()) {
+      link.events.close();
+    }
     calls.shutdownNow();
     return this;
   }
