@@ -73,7 +73,8 @@ public final class Benchmarks {
   /**
    * Runs the scenarios named in {@code args} (every one if none is) and prints the table. {@code
    * quick} among them, or the system property {@code bench.quick=true}, makes it a smoke run; the
-   * property lets a check run a command as written, arguments and all, in a smoke run.
+   * property lets a check run a command as written, arguments and all, in a smoke run. A smoke run
+   * of every scenario fails unless every system produced its figures ({@link SmokeRunCheck}).
    */
   public static void main(String[] args) throws Exception {
     List<String> list = new ArrayList<>(Arrays.asList(args));
@@ -81,6 +82,11 @@ public final class Benchmarks {
     Benchmarks b = new Benchmarks(quick);
     if (list.isEmpty()) {
       b.runAll();
+      if (quick) {
+        b.print();
+        SmokeRunCheck.verify(b.rows);
+        return;
+      }
     } else {
       for (String scenario : list) {
         b.run(scenario);
@@ -102,15 +108,6 @@ public final class Benchmarks {
       case "wire" -> WireCost.measure(quick, iterations, rows);
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
-  }
-
-  /** The rows measured so far (for the smoke test). */
-  List<Row> rows() {
-    return rows;
-  }
-
-  static Benchmarks quick() {
-    return new Benchmarks(true);
   }
 
   void runAll() throws Exception {
