@@ -3,6 +3,7 @@ package io.fulgur.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.Json;
@@ -24,6 +25,9 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  * messages of a call (a batch of one run, a {@code Done}, and batches of 100 of each).
  */
 final class WireCost {
+  /** A fixed app token: the same bytes in every run. */
+  private static final AppToken TOKEN =
+      AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   private WireCost() {}
 
   /** Adds a bytes row and a time row per message to {@code rows}. */
@@ -76,10 +80,10 @@ final class WireCost {
     }
     Map<String, Object> messages = new LinkedHashMap<>();
     messages.put("a batch of one run",
-        new HostMessage.Batch("5f3a9c", flow, 1, 0, runs.subList(0, 1)));
+        new HostMessage.Batch("5f3a9c", TOKEN, flow, 1, 0, runs.subList(0, 1)));
     messages.put("a Done", dones.get(0));
-    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", flow, 2, 1, runs));
-    messages.put("a batch of 100 Done events", new FlowMessage.Batch(host, 1, 2, dones));
+    messages.put("a batch of 100 runs", new HostMessage.Batch("5f3a9c", TOKEN, flow, 2, 1, runs));
+    messages.put("a batch of 100 Done events", new FlowMessage.Batch(host, TOKEN, 1, 2, dones));
     return messages;
   }
 }

@@ -15,6 +15,7 @@ import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.node.HostKeys;
 import io.fulgur.internal.node.NodeSystem;
+import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.InputTypes;
@@ -93,9 +94,8 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   /** This node's cluster address, the node address of works placed on its own host. */
   private final String selfAddress;
 
-  /** Short and random: names the app to the hosts of its works (and in logs). */
-  private final String appId =
-      Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  /** Random and unguessable: names the app to the hosts of its works (and in logs). */
+  private final String appId = AppToken.randomAppId();
   private final Flow root;
   private final Settings settings;
   private final ActorRef<HostMessage> localHost;
@@ -201,6 +201,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.channels =
         new HostChannels(
             appId,
+            AppToken.random(),
             context.getSelf(),
             settings,
             timers,

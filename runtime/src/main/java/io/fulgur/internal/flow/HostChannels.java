@@ -6,6 +6,7 @@ import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
 import io.fulgur.internal.node.NodeThreading;
+import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ final class HostChannels {
   }
 
   private final String appId;
+  private final AppToken token;
   private final ActorRef<FlowMessage> flow;
   private final Settings.Channel settings;
   private final NodeThreading threading;
@@ -45,16 +47,20 @@ final class HostChannels {
   private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
   /** Hosts that are gone: no channel to one opens again. */
   private final java.util.Set<ActorRef<HostMessage>> gone = new java.util.HashSet<>();
+  /** Nodes whose messages without the app's token were logged: each is logged once. */
+  private final java.util.Set<String> refusedFrom = new java.util.HashSet<>();
   /** Whether the message about to go is the first since the flow's last flush ({@link #send}). */
   private boolean lone;
 
   HostChannels(
       String appId,
+      AppToken token,
       ActorRef<FlowMessage> flow,
       Settings settings,
       TimerScheduler<FlowMessage> timers,
       AssociationWindows windows) {
     this.appId = appId;
+    this.token = token;
     this.flow = flow;
     this.settings = settings.channel();
     this.threading = settings.threading();
@@ -76,7 +82,7 @@ final class HostChannels {
               () -> flow.tell(Tick.ROOM),
               (seq, commands, resend) -> {
                 HostMessage.Batch batch =
-                    new HostMessage.Batch(appId, flow, seq, made.events.ack(), commands);
+                    new HostMessage.Batch(appId, token, flow, seq, made.events.ack(), commands);
                 if (lone && !resend) {
                   // the flow's thread sends it itself (Artery's outbound stream and the TCP write
                   // run here) instead of waking the node's thread: the flow is waiting for this
@@ -122,6 +128,10 @@ final class HostChannels {
    * after a gap and a batch from a host the flow has no channel with are dropped.
    */
   boolean accept(FlowMessage.Batch batch) {
+    if (!token.matches(batch.token())) {
+      refused(batch.host());
+      return false;
+    }
     Channel channel = channels.get(batch.host());
     if (channel == null) {
       if (LOG.isDebugEnabled()) {
@@ -147,7 +157,7 @@ final class HostChannels {
     if (channel != null) {
       channel.events.handled(seq);
       if (now || channel.events.ackUrgent(settings.window())) {
-        host.tell(new HostMessage.Ack(appId, channel.events.ack()));
+        host.tell(new HostMessage.Ack(appId, token, channel.events.ack()));
       } else {
         ackSoon();
       }
@@ -162,10 +172,25 @@ final class HostChannels {
 
   /** A host's ack of this flow's commands. */
   void acked(FlowMessage.Ack ack) {
+    if (!token.matches(ack.token())) {
+      refused(ack.host());
+      return;
+    }
     Channel channel = channels.get(ack.host());
     if (channel != null) {
       channel.commands.acked(ack.ack(), System.nanoTime());
       resendLater(channel);
+    }
+  }
+
+  /** A message claiming to be from {@code host} without the app's token: dropped, and told once. */
+  private void refused(ActorRef<HostMessage> host) {
+    if (refusedFrom.add(host.path().address().toString())) {
+      LOG.warn(
+          "App [{}] drops messages claiming to come from host {} without the app's token: the"
+              + " sender is not a host of this app's works",
+          appId,
+          host);
     }
   }
 
@@ -174,7 +199,7 @@ final class HostChannels {
     for (Map.Entry<ActorRef<HostMessage>, Channel> c : channels.entrySet()) {
       Channel channel = c.getValue();
       if (channel.events.ackOwed()) {
-        c.getKey().tell(new HostMessage.Ack(appId, channel.events.ack()));
+        c.getKey().tell(new HostMessage.Ack(appId, token, channel.events.ack()));
       }
     }
   }

@@ -11,6 +11,7 @@ import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
 import io.fulgur.internal.protocol.EventFit;
+import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WireSize;
@@ -83,6 +84,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    */
   private static final class AppLink {
     final ActorRef<FlowMessage> flow;
+    /** The app's token, from the message that opened the link: every later one must carry it. */
+    final AppToken token;
     /** The app's works on this node, by work name. */
     final Map<String, ActorRef<WorkMessage>> works = new HashMap<>();
     final ChannelReceiver commands = new ChannelReceiver();
@@ -96,8 +99,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     long pendingBytes;
     boolean flushScheduled;
 
-    AppLink(ActorRef<FlowMessage> flow) {
+    AppLink(ActorRef<FlowMessage> flow, AppToken token) {
       this.flow = flow;
+      this.token = token;
     }
   }
 
@@ -111,6 +115,15 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    */
   private final CallThreads calls;
   private final Map<String, AppLink> apps = new HashMap<>();
+  /** Apps and senders whose commands were refused, the latest ones: each is logged once. */
+  private final Set<String> refusedFrom =
+      java.util.Collections.newSetFromMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > GONE_APPS_KEPT;
+            }
+          });
   /** Apps whose flow is gone, the latest ones: a message of theirs still on its way is dropped. */
   private final Set<String> goneApps =
       java.util.Collections.newSetFromMap(
@@ -230,7 +243,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         // message comes again, and this one after it
         return this;
       }
-      link = openLink(batch.appId(), batch.flow());
+      link = openLink(batch.appId(), batch.flow(), batch.token());
+    } else if (!link.token.matches(batch.token()) || !link.flow.equals(batch.flow())) {
+      refused(batch.appId(), "commands from " + batch.flow());
+      return this;
     }
     long now = System.nanoTime();
     acked(link, batch.ack(), now);
@@ -244,7 +260,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     }
     link.commands.handled(batch.seq());
     if (link.commands.ackUrgent(settings.channel().window())) {
-      link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.commands.ack()));
+      link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.token, link.commands.ack()));
     }
     List<HostMessage.Command> commands = batch.commands();
     for (int i = 0; i < commands.size(); i++) {
@@ -416,8 +432,20 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             settings.messageBudget()));
   }
 
-  private AppLink openLink(String appId, ActorRef<FlowMessage> flow) {
-    AppLink link = new AppLink(flow);
+  /**
+   * A message for an app without its token, or from another flow than the app's: dropped (a member
+   * that is not the app's flow commands none of its works), and logged once per sender.
+   */
+  private void refused(String appId, String what) {
+    if (refusedFrom.add(appId + " " + what)) {
+      getContext()
+          .getLog()
+          .warn("Dropping {} for app [{}]: not from the app's flow, or without its token", what, appId);
+    }
+  }
+
+  private AppLink openLink(String appId, ActorRef<FlowMessage> flow, AppToken token) {
+    AppLink link = new AppLink(flow, token);
     Settings.Channel channel = settings.channel();
     ActorRef<HostMessage> self = getContext().getSelf();
     link.events =
@@ -429,7 +457,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             AssociationWindows.get(getContext().getSystem()).to(flow),
             () -> self.tell(ChannelTick.ROOM),
             (seq, events, resend) ->
-                flow.tell(new FlowMessage.Batch(self, seq, link.commands.ack(), events)));
+                flow.tell(
+                    new FlowMessage.Batch(self, link.token, seq, link.commands.ack(), events)));
     apps.put(appId, link);
     getContext().watchWith(flow, new FlowGone(appId));
     return link;
@@ -437,7 +466,10 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private Behavior<HostMessage> onAck(HostMessage.Ack ack) {
     AppLink link = apps.get(ack.appId());
-    if (link != null) {
+    if (link != null && !link.token.matches(ack.token())) {
+      // a forged ack would make the host forget events the flow never had
+      refused(ack.appId(), "an ack");
+    } else if (link != null) {
       acked(link, ack.ack(), System.nanoTime());
       if (link.events.hasUnacked()) {
         resendLater();
@@ -473,7 +505,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     for (Map.Entry<String, AppLink> app : apps.entrySet()) {
       AppLink link = app.getValue();
       if (link.commands.ackOwed()) {
-        link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.commands.ack()));
+        link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.token, link.commands.ack()));
       }
     }
     return this;
@@ -548,6 +580,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    * and fewer than {@code fulgur.node.idle-work-actors} are kept, stopped otherwise.
    */
   private Behavior<HostMessage> onWorkIdle(HostMessage.WorkIdle idleWork) {
+    if (!getContext().getSelf().path().equals(idleWork.ref().path().parent())) {
+      // only a work actor this host made goes to its pool: another would be handed works
+      getContext()
+          .getLog()
+          .warn("Ignoring an idle notice for {}: not a work actor of this host", idleWork.ref());
+      return this;
+    }
     // the app gone: the host may have stopped the actor, or never will (it forgot the work)
     if (apps.containsKey(idleWork.appId()) && idle.size() < settings.idleWorkActors()) {
       idle.addLast(idleWork.ref());

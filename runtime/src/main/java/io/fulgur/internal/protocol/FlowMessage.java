@@ -21,12 +21,13 @@ public sealed interface FlowMessage {
   /**
    * A host's events of this app's works, in the order the works sent them: message {@code seq} of
    * the host's stream to this flow; {@code ack} acknowledges the flow's commands up to that number.
+   * {@code token} is the app's, which the host had from the flow ({@link AppToken}).
    */
-  record Batch(ActorRef<HostMessage> host, long seq, long ack, List<Event> events)
+  record Batch(ActorRef<HostMessage> host, AppToken token, long seq, long ack, List<Event> events)
       implements FlowMessage {}
 
   /** {@code host} received this flow's commands up to message {@code ack}. */
-  record Ack(ActorRef<HostMessage> host, long ack) implements FlowMessage {}
+  record Ack(ActorRef<HostMessage> host, AppToken token, long ack) implements FlowMessage {}
 
   /** Lines the work printed, in the order it printed them. */
   record Output(String work, List<PrintMessage.Line> lines) implements Event {}

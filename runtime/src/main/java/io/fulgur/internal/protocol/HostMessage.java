@@ -25,17 +25,23 @@ public sealed interface HostMessage {
    * The flow's commands for this host, in the order the flow gave them: one message for all the
    * places, runs and stops of a pass (or of any one message the flow handled). Message {@code seq}
    * of the flow's stream to this host; {@code ack} acknowledges the host's messages up to that
-   * number: their events were received and their lines printed.
+   * number: their events were received and their lines printed. {@code token} proves the sender is
+   * the app's flow ({@link AppToken}).
    */
   record Batch(
-      String appId, ActorRef<FlowMessage> flow, long seq, long ack, List<Command> commands)
+      String appId,
+      AppToken token,
+      ActorRef<FlowMessage> flow,
+      long seq,
+      long ack,
+      List<Command> commands)
       implements HostMessage {}
 
   /**
-   * The flow of app {@code appId} received this host's messages up to {@code ack}, and printed
-   * their lines.
+   * The flow of app {@code appId} (proved by its {@code token}) received this host's messages up to
+   * {@code ack}, and printed their lines.
    */
-  record Ack(String appId, long ack) implements HostMessage {}
+  record Ack(String appId, AppToken token, long ack) implements HostMessage {}
 
   /**
    * Lines a work of app {@code appId} on this node printed: the host sends them to the flow with

@@ -99,6 +99,16 @@ final class WireReader {
     return s;
   }
 
+  /** {@code n} bytes as they are ({@link WireWriter#fixed}); {@code what} names them if missing. */
+  byte[] fixed(int n, String what) throws NotSerializableException {
+    if (n > remaining()) {
+      throw malformed(what + " is cut short");
+    }
+    byte[] b = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+    pos += n;
+    return b;
+  }
+
   private String utf8(int n) throws NotSerializableException {
     check(n);
     String s = new String(buf, pos, n, StandardCharsets.UTF_8);

@@ -130,6 +130,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     out.varint(VERSION);
     if (o instanceof HostMessage.Batch b) {
       out.string(b.appId());
+      out.fixed(b.token().bytes());
       ref(out, b.flow());
       out.varlong(b.seq());
       out.varlong(b.ack());
@@ -139,6 +140,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
       }
     } else if (o instanceof FlowMessage.Batch b) {
       ref(out, b.host());
+      out.fixed(b.token().bytes());
       out.varlong(b.seq());
       out.varlong(b.ack());
       out.varint(b.events().size());
@@ -150,9 +152,11 @@ public final class WireSerializer extends SerializerWithStringManifest {
       writeEvent(out, e);
     } else if (o instanceof HostMessage.Ack a) {
       out.string(a.appId());
+      out.fixed(a.token().bytes());
       out.varlong(a.ack());
     } else if (o instanceof FlowMessage.Ack a) {
       ref(out, a.host());
+      out.fixed(a.token().bytes());
       out.varlong(a.ack());
     } else {
       throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
@@ -257,8 +261,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
         switch (message) {
           case HOST_BATCH -> readHostBatch(in);
           case EVENT_BATCH -> readEventBatch(in);
-          case HOST_ACK -> new HostMessage.Ack(in.requiredString("the app id"), ack(in));
-          case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), ack(in));
+          case HOST_ACK ->
+              new HostMessage.Ack(in.requiredString("the app id"), token(in), ack(in));
+          case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), token(in), ack(in));
           case EVENT -> readEvent(in, WireTags.Event.ofManifest(manifest));
         };
     in.end();
@@ -267,6 +272,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   private HostMessage.Batch readHostBatch(WireReader in) throws NotSerializableException {
     String appId = in.requiredString("the app id");
+    AppToken token = token(in);
     ActorRef<FlowMessage> flow = requiredRef(in, "the flow");
     long seq = seq(in);
     long ack = ack(in);
@@ -275,11 +281,12 @@ public final class WireSerializer extends SerializerWithStringManifest {
     for (int i = 0; i < n; i++) {
       commands.add(readCommand(in));
     }
-    return new HostMessage.Batch(appId, flow, seq, ack, commands);
+    return new HostMessage.Batch(appId, token, flow, seq, ack, commands);
   }
 
   private FlowMessage.Batch readEventBatch(WireReader in) throws NotSerializableException {
     ActorRef<HostMessage> host = requiredRef(in, "the host");
+    AppToken token = token(in);
     long seq = seq(in);
     long ack = ack(in);
     int n = in.count();
@@ -287,7 +294,11 @@ public final class WireSerializer extends SerializerWithStringManifest {
     for (int i = 0; i < n; i++) {
       events.add(readEvent(in, WireTags.Event.of(in.varint())));
     }
-    return new FlowMessage.Batch(host, seq, ack, events);
+    return new FlowMessage.Batch(host, token, seq, ack, events);
+  }
+
+  private static AppToken token(WireReader in) throws NotSerializableException {
+    return AppToken.of(in.fixed(AppToken.BYTES, "the app token"));
   }
 
   /** A message's number in its channel: from 1. */

@@ -6,7 +6,7 @@ package io.fulgur.internal.protocol;
  */
 public final class WireVersion {
   /** The wire format this build writes and reads; bump it on any incompatible change. */
-  public static final int CURRENT = 3;
+  public static final int CURRENT = 4;
 
   /**
    * The config key every Fulgur node carries with {@link #CURRENT} (set by the runtime, not by the

@@ -48,6 +48,13 @@ final class WireWriter {
     buf[pos++] = (byte) v;
   }
 
+  /** Bytes of a length both sides know, as they are. */
+  void fixed(byte[] b) {
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
+  }
+
   void bool(boolean b) {
     ensure(1);
     buf[pos++] = (byte) (b ? 1 : 0);

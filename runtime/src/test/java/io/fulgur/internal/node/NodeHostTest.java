@@ -163,6 +163,50 @@ class NodeHostTest {
     assertThat(((FlowMessage.Done) next.next()).state().get("total").asInt()).isEqualTo(3);
   }
 
+  /**
+   * A member that knows an app's id but not its token (here: a second flow of probes with the same
+   * app id) places, runs, stops and releases nothing of the app, and hears nothing back; the
+   * app's own flow goes on as if it had not been there.
+   */
+  @Test
+  void aFlowWithoutTheAppsTokenCommandsNoneOfItsWorks() {
+    ProbeFlow app = new ProbeFlow(system, host, "app-token");
+    String cls = Summer.class.getName();
+    app.send(place("root.s", cls), run("root.s", 1, 1));
+    assertThat(((FlowMessage.Done) app.next()).state().get("total").asInt()).isEqualTo(1);
+
+    ProbeFlow impostor = new ProbeFlow(system, host, "app-token");
+    impostor.send(run("root.s", 7, 100));
+    impostor.send(place("root.t", cls), run("root.t", 1, 100));
+    impostor.send(new HostMessage.StopWork("root.s", "app_ended", true));
+
+    // the host handles messages in order: once this call is done, the impostor's were handled
+    app.send(run("root.s", 2, 2));
+    FlowMessage.Done done = (FlowMessage.Done) app.next();
+    assertThat(done.callId()).isEqualTo(2);
+    assertThat(done.state().get("total").asInt()).as("only the app's own runs").isEqualTo(3);
+    impostor.expectNothing(Duration.ofMillis(200));
+    app.send(run("root.t", 2, 1));
+    FlowMessage.Failed notPlaced = (FlowMessage.Failed) app.next();
+    assertThat(notPlaced.failure().reason()).as("root.t was never placed").isEqualTo("placement_failed");
+  }
+
+  /** An idle notice for an actor the host did not make leaves it out of the pool. */
+  @Test
+  void theIdlePoolTakesOnlyTheHostsOwnWorkActors() {
+    ProbeFlow app = new ProbeFlow(system, host, "app-idle");
+    String cls = Summer.class.getName();
+    app.send(place("root.a", cls), run("root.a", 1, 1));
+    assertThat(app.next()).isInstanceOf(FlowMessage.Done.class);
+    TestProbe<io.fulgur.internal.protocol.WorkMessage> foreign = TestProbe.create(system);
+    host.tell(new HostMessage.WorkIdle("app-idle", foreign.getRef()));
+    app.send(place("root.b", cls), run("root.b", 1, 2));
+    FlowMessage.Done done = (FlowMessage.Done) app.next();
+    assertThat(done.work()).isEqualTo("root.b");
+    assertThat(done.state().get("total").asInt()).isEqualTo(2);
+    foreign.expectNoMessage(Duration.ofMillis(200));
+  }
+
   @Test
   void childNamesSortInPlacementOrderAcrossEveryLength() {
     List<Long> numbers = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.fulgur.internal.node;
 
+import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import java.time.Duration;
@@ -22,15 +23,22 @@ final class ProbeFlow {
   private long sent;
   private long received;
 
+  private final AppToken token = AppToken.random();
+
   ProbeFlow(ActorSystem<?> system, ActorRef<HostMessage> host, String appId) {
     this.host = host;
     this.appId = appId;
     this.flow = TestProbe.create(system);
   }
 
+  /** The app's token: every command of this flow carries it. */
+  AppToken token() {
+    return token;
+  }
+
   void send(HostMessage.Command... commands) {
     host.tell(new HostMessage.Batch(
-            appId, flow.getRef(), ++sent, received, List.of(commands)));
+            appId, token, flow.getRef(), ++sent, received, List.of(commands)));
   }
 
   /** The next event that is not a progress report, failing after 10 s without one. */
@@ -42,7 +50,7 @@ final class ProbeFlow {
           received = b.seq();
           buffered.addAll(b.events());
           // as a flow that printed every line at once
-          host.tell(new HostMessage.Ack(appId, received));
+          host.tell(new HostMessage.Ack(appId, token, received));
         }
       } else if (message instanceof FlowMessage.Event e) {
         buffered.add(e);
@@ -52,5 +60,10 @@ final class ProbeFlow {
     return event instanceof FlowMessage.Started || event instanceof FlowMessage.StateChanged
         ? next()
         : event;
+  }
+
+  /** Fails if anything reaches this flow within {@code d}. */
+  void expectNothing(Duration d) {
+    flow.expectNoMessage(d);
   }
 }

@@ -125,6 +125,9 @@ import scala.util.DynamicVariable;
  */
 @Tag("wire-fuzz")
 class WireFuzzTest {
+  /** A fixed app token: the same bytes in every run. */
+  private static final AppToken TOKEN =
+      AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   /** Inputs in a run: {@code -Dfulgur.fuzz.count}. */
   private static final long COUNT = Long.getLong("fulgur.fuzz.count", 200_000);
 
@@ -371,17 +374,16 @@ class WireFuzzTest {
     commands.add(new HostMessage.RunWork("root.w", 5, state, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
-    out.add(new HostMessage.Batch("app-1", flow, 1, 0, commands));
+    out.add(new HostMessage.Batch("app-1", TOKEN, flow, 1, 0, commands));
     long seq = 2;
     for (HostMessage.Command c : List.of(commands.get(0), commands.get(3),
         commands.get(commands.size() - 3), commands.get(commands.size() - 1))) {
-      out.add(new HostMessage.Batch("app-1", flow, seq++, seq * 1000, List.of(c)));
+      out.add(new HostMessage.Batch("app-1", TOKEN, flow, seq++, seq * 1000, List.of(c)));
     }
     out.add(
-        new HostMessage.Batch(
-            "app-1", flow, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
-    out.add(new HostMessage.Ack("app-1", 0));
-    out.add(new HostMessage.Ack("app-1", 1L << 50));
+        new HostMessage.Batch("app-1", TOKEN, flow, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
+    out.add(new HostMessage.Ack("app-1", TOKEN, 0));
+    out.add(new HostMessage.Ack("app-1", TOKEN, 1L << 50));
 
     // events alone, in a batch together, and an empty batch
     WorkFailure failure =
@@ -409,11 +411,11 @@ class WireFuzzTest {
                     new PrintMessage.Line(true, "ünïcode"), new PrintMessage.Line(false, ""))),
             new FlowMessage.Output("root.w", List.of()));
     out.addAll(events);
-    out.add(new FlowMessage.Batch(host, 1, 0, events));
-    out.add(new FlowMessage.Batch(host, 2, 7, List.of(events.get(5))));
-    out.add(new FlowMessage.Batch(host, 300, 1L << 40, List.of()));
-    out.add(new FlowMessage.Ack(host, 0));
-    out.add(new FlowMessage.Ack(host, 12345));
+    out.add(new FlowMessage.Batch(host, TOKEN, 1, 0, events));
+    out.add(new FlowMessage.Batch(host, TOKEN, 2, 7, List.of(events.get(5))));
+    out.add(new FlowMessage.Batch(host, TOKEN, 300, 1L << 40, List.of()));
+    out.add(new FlowMessage.Ack(host, TOKEN, 0));
+    out.add(new FlowMessage.Ack(host, TOKEN, 12345));
 
     // two large messages, near the frame size
     List<PrintMessage.Line> lines = new ArrayList<>();
@@ -421,12 +423,12 @@ class WireFuzzTest {
       String text = "line " + i + " of a long output: " + "x".repeat(40);
       lines.add(new PrintMessage.Line(i % 7 == 0, text));
     }
-    out.add(new FlowMessage.Batch(host, 9, 9, List.of(new FlowMessage.Output("root.big", lines))));
+    out.add(new FlowMessage.Batch(host, TOKEN, 9, 9, List.of(new FlowMessage.Output("root.big", lines))));
     List<HostMessage.Command> runs = new ArrayList<>();
     for (int i = 0; i < HostMessage.MAX_BATCH; i++) {
       runs.add(new HostMessage.RunWork("root.w." + i, i, TextNode.valueOf("y".repeat(300)), null));
     }
-    out.add(new HostMessage.Batch("app-2", flow, 1, 0, runs));
+    out.add(new HostMessage.Batch("app-2", TOKEN, flow, 1, 0, runs));
 
     // the node-local messages (a serializer, if they have one, is fuzzed too)
     out.add(commands.get(0));

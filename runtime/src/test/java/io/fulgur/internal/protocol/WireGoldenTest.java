@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * version, new files ({@code -Dfulgur.wire.golden.write=true} writes the missing ones).
  */
 class WireGoldenTest {
+  /** A fixed app token: the same bytes in every run. */
+  private static final AppToken TOKEN =
+      AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   private static final Path DIR =
       Path.of("src", "test", "resources", "wire", "v" + WireSerializer.VERSION);
 
@@ -93,14 +96,14 @@ class WireGoldenTest {
     for (FlowMessage.Event e : events) {
       samples.put("event-" + WireTags.Event.of(e).name().toLowerCase(java.util.Locale.ROOT), e);
     }
-    samples.put("event-batch", new FlowMessage.Batch(host, 12, 11, events));
-    samples.put("host-ack", new HostMessage.Ack("5f3a9c", 300));
-    samples.put("flow-ack", new FlowMessage.Ack(host, 301));
+    samples.put("event-batch", new FlowMessage.Batch(host, TOKEN, 12, 11, events));
+    samples.put("host-ack", new HostMessage.Ack("5f3a9c", TOKEN, 300));
+    samples.put("flow-ack", new FlowMessage.Ack(host, TOKEN, 301));
     return samples;
   }
 
   private static HostMessage.Batch batch(HostMessage.Command command) {
-    return new HostMessage.Batch("5f3a9c", flow, 200, 199, List.of(command));
+    return new HostMessage.Batch("5f3a9c", TOKEN, flow, 200, 199, List.of(command));
   }
 
   @Test

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /** Every message of a call crosses nodes through the compact serializer, and comes back equal. */
 class WireSerializerTest {
+  /** A fixed app token: the same bytes in every run. */
+  private static final AppToken TOKEN =
+      AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   /** The wire version, the first byte of every message. */
   private static final byte V = (byte) WireSerializer.VERSION;
 
@@ -88,7 +91,7 @@ class WireSerializerTest {
     commands.add(new HostMessage.RunWork("root.w", 1L << 40, null, "com.acme.Point"));
     commands.add(new HostMessage.StopWork("root.w", "stopped_by_flow", false));
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
-    HostMessage.Batch batch = new HostMessage.Batch("app-1", flow, 1, 0, commands);
+    HostMessage.Batch batch = new HostMessage.Batch("app-1", TOKEN, flow, 1, 0, commands);
     assertThat(roundTrip(batch)).isEqualTo(batch);
   }
 
@@ -112,7 +115,7 @@ class WireSerializerTest {
     for (FlowMessage.Event event : events) {
       assertThat(roundTrip(event)).isEqualTo(event);
     }
-    FlowMessage.Batch batch = new FlowMessage.Batch(host, 3, 2, events);
+    FlowMessage.Batch batch = new FlowMessage.Batch(host, TOKEN, 3, 2, events);
     assertThat(roundTrip(batch)).isEqualTo(batch);
   }
 
@@ -123,7 +126,7 @@ class WireSerializerTest {
     for (int i = 0; i < 100; i++) {
       same.add(new HostMessage.Place("root.w." + i, cls, "cpu", true, false, false, null));
     }
-    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", flow, 2, 5, same);
+    HostMessage.Batch sameBatch = new HostMessage.Batch("app-1", TOKEN, flow, 2, 5, same);
     assertThat(roundTrip(sameBatch)).isEqualTo(sameBatch);
     byte[] bytes = serialization.serialize(sameBatch).get();
     assertThat(bytes.length).as("a class name written 100 times").isLessThan(100 * cls.length());
@@ -138,9 +141,9 @@ class WireSerializerTest {
       events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
           "no class"));
     }
-    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", flow, Long.MAX_VALUE, 0, mixed);
+    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", TOKEN, flow, Long.MAX_VALUE, 0, mixed);
     assertThat(roundTrip(mixedBatch)).isEqualTo(mixedBatch);
-    FlowMessage.Batch eventBatch = new FlowMessage.Batch(host, 3, 2, events);
+    FlowMessage.Batch eventBatch = new FlowMessage.Batch(host, TOKEN, 3, 2, events);
     assertThat(roundTrip(eventBatch)).isEqualTo(eventBatch);
   }
 
@@ -151,18 +154,18 @@ class WireSerializerTest {
             "root.w",
             List.of(new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")));
     assertThat(roundTrip(output)).isEqualTo(output);
-    FlowMessage.Batch lines = new FlowMessage.Batch(host, 1, 0, List.of(output));
+    FlowMessage.Batch lines = new FlowMessage.Batch(host, TOKEN, 1, 0, List.of(output));
     assertThat(roundTrip(lines)).isEqualTo(lines);
-    HostMessage.Ack hostAck = new HostMessage.Ack("app-1", 77);
+    HostMessage.Ack hostAck = new HostMessage.Ack("app-1", TOKEN, 77);
     assertThat(roundTrip(hostAck)).isEqualTo(hostAck);
-    FlowMessage.Ack flowAck = new FlowMessage.Ack(host, 78);
+    FlowMessage.Ack flowAck = new FlowMessage.Ack(host, TOKEN, 78);
     assertThat(roundTrip(flowAck)).isEqualTo(flowAck);
   }
 
   @Test
   void aChannelNumberBelowOneIsRefused() {
     byte[] batch =
-        serializer().toBinary(new FlowMessage.Batch(host, 1, 0, List.of()));
+        serializer().toBinary(new FlowMessage.Batch(host, TOKEN, 1, 0, List.of()));
     // the batch ends with its number (1), its ack (0) and its count of events (0)
     batch[batch.length - 3] = 0;
     refused(batch, "eb", "channel number 0");
@@ -170,7 +173,7 @@ class WireSerializerTest {
 
   /** The bytes of an event batch up to its count of events. */
   private static byte[] eventBatchHead() {
-    byte[] empty = serializer().toBinary(new FlowMessage.Batch(host, 1, 0, List.of()));
+    byte[] empty = serializer().toBinary(new FlowMessage.Batch(host, TOKEN, 1, 0, List.of()));
     return java.util.Arrays.copyOf(empty, empty.length - 1);
   }
 
@@ -209,7 +212,7 @@ class WireSerializerTest {
     refused(eventBatch(1, 42), "eb", "event code 42");
     // a host batch with an unknown command code (after its app id, flow and printer)
     byte[] batch =
-        serializer.toBinary(new HostMessage.Batch("app", flow, 1, 0, List.of(
+        serializer.toBinary(new HostMessage.Batch("app", TOKEN, flow, 1, 0, List.of(
             new HostMessage.StopWork("root.w", "r", false))));
     int code = batch.length - 1 - 1 - 2 - 7; // release, reason (1+1), work (1+6), code
     assertThat(batch[code]).isEqualTo((byte) 3);

@@ -1,0 +1,79 @@
+package io.fulgur.internal.protocol;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * An app's secret: 128 random bits its flow makes at the start and puts in every message of its
+ * channels. A host takes the token of an app's first message (the one that places its first work
+ * there) and drops any later message of that app without it, so a member of the cluster that is
+ * not the app's flow cannot place, run, stop or release its works. Compared in constant time;
+ * never printed ({@link #toString} hides it).
+ */
+public final class AppToken {
+
+  /** A token's length on the wire. */
+  public static final int BYTES = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final byte[] bytes;
+
+  private AppToken(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** A new random token. */
+  public static AppToken random() {
+    byte[] b = new byte[BYTES];
+    RANDOM.nextBytes(b);
+    return new AppToken(b);
+  }
+
+  /** The token of these {@link #BYTES} bytes (read from the wire, or fixed in a test). */
+  public static AppToken of(byte[] bytes) {
+    if (bytes.length != BYTES) {
+      throw new IllegalArgumentException(
+          "an app token has " + BYTES + " bytes, not " + bytes.length);
+    }
+    return new AppToken(bytes.clone());
+  }
+
+  /**
+   * A new app id: 128 random bits in hex, so that a member cannot guess the id of an app that runs
+   * (the id is not a secret: it is in the logs, which is why the token is what hosts check).
+   */
+  public static String randomAppId() {
+    byte[] b = new byte[BYTES];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Whether {@code other} is this token; takes the same time wherever the two differ. */
+  public boolean matches(AppToken other) {
+    return other != null && MessageDigest.isEqual(bytes, other.bytes);
+  }
+
+  /** The bytes, for the wire. */
+  byte[] bytes() {
+    return bytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AppToken t && matches(t);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  /** Hides the token: it must not reach a log. */
+  @Override
+  public String toString() {
+    return "AppToken[hidden]";
+  }
+}
