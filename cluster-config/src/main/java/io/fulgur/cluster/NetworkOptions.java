@@ -43,6 +43,21 @@ final class NetworkOptions {
   List<String> seeds;
 
   @Option(
+      names = "--tls-dir",
+      paramLabel = "DIR",
+      description =
+          "Mutual TLS between nodes, with the PEM files in DIR: ca.crt, tls.crt, tls.key"
+              + " (samples/make-dev-certs.sh makes some for development). Also FULGUR_TLS_DIR.")
+  File tlsDir;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "Start without TLS on an address other machines can reach (refused otherwise): only on a"
+              + " network you trust as a whole. Also FULGUR_INSECURE=on.")
+  boolean insecure;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
@@ -88,6 +103,17 @@ final class NetworkOptions {
         seedAddresses.add(seedAddress(seed));
       }
       given = given.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses));
+    }
+    if (tlsDir != null) {
+      if (!tlsDir.isDirectory()) {
+        throw new ParameterException(spec.commandLine(), "--tls-dir: no directory " + tlsDir);
+      }
+      given =
+          given.withValue(
+              "fulgur.security.tls-dir", ConfigValueFactory.fromAnyRef(tlsDir.getAbsolutePath()));
+    }
+    if (insecure) {
+      given = given.withValue("fulgur.security.allow-insecure", ConfigValueFactory.fromAnyRef(true));
     }
     if (joinTimeout != null) {
       given = given.withValue("fulgur.node.join-timeout", ConfigValueFactory.fromAnyRef(joinTimeout));

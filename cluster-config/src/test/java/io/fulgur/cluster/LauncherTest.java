@@ -70,6 +70,24 @@ class LauncherTest {
   }
 
   @Test
+  void aNodeOtherMachinesReachWithoutTlsRefusesToStartInOneLine() {
+    Result r = launch("node", "--roles", "cpu", "--hostname", "10.255.255.1");
+    assertThat(r.exitCode()).isEqualTo(Launcher.FAILED);
+    assertThat(fulgurLines(r))
+        .singleElement()
+        .asString()
+        .contains("10.255.255.1", "plain TCP", "--tls-dir", "--insecure");
+    assertThat(r.err()).noneMatch(l -> l.trim().startsWith("at "));
+  }
+
+  @Test
+  void aMissingTlsDirectoryIsOneLine() {
+    Result r = launch("node", "--roles", "cpu", "--tls-dir", "/no/such/dir");
+    assertThat(r.exitCode()).isEqualTo(Launcher.USAGE);
+    assertThat(fulgurLines(r)).singleElement().asString().contains("--tls-dir: no directory");
+  }
+
+  @Test
   void aPortInUseIsOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Result r = launch("node", "--roles", "cpu", "--port", "" + taken.getLocalPort());

@@ -82,7 +82,8 @@ public final class NodeSystem {
     Set<String> roles = new LinkedHashSet<>(full.getStringList("fulgur.node.roles"));
     roles.addAll(full.getStringList("pekko.cluster.roles"));
     List<String> roleList = new ArrayList<>(roles);
-    return full.withValue("fulgur.node.roles", ConfigValueFactory.fromIterable(roleList))
+    return NodeSecurity.configure(full)
+        .withValue("fulgur.node.roles", ConfigValueFactory.fromIterable(roleList))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roleList))
         .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
         .withValue(WireVersion.KEY, ConfigValueFactory.fromAnyRef(WireVersion.CURRENT));
