@@ -292,7 +292,11 @@ public final class NodeSystem {
         + timeout
         + " (seed nodes "
         + seeds
-        + "; see fulgur.node.join-timeout)";
+        + "; see fulgur.node.join-timeout)"
+        + ("tls-tcp".equals(system.settings().config().getString(NodeSecurity.TRANSPORT))
+            ? ". With TLS, a seed refuses a node whose certificate is not from the cluster's CA or"
+                + " does not share its subject name"
+            : ". A cluster that uses TLS refuses a node without it (--tls-dir)");
   }
 
   /** Leaves the cluster and terminates the node, waiting up to {@code timeout}. */

@@ -69,6 +69,12 @@ final class FulgurProcess implements AutoCloseable {
   /** Starts {@code fulgur ARGS...} in a new JVM with more JVM options (they come last). */
   static FulgurProcess start(String name, List<String> jvmOptions, String... args)
       throws IOException {
+    return startMain(name, jvmOptions, "io.fulgur.cluster.Launcher", args);
+  }
+
+  /** Starts {@code mainClass} (from the runnable jar or the test classes) in a new JVM. */
+  static FulgurProcess startMain(
+      String name, List<String> jvmOptions, String mainClass, String... args) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       fail("the runnable jar " + JAR.toAbsolutePath() + " is missing: run the package phase");
     }
@@ -83,7 +89,7 @@ final class FulgurProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(JAR.toAbsolutePath() + File.pathSeparator + TEST_CLASSES.toAbsolutePath());
-    command.add("io.fulgur.cluster.Launcher");
+    command.add(mainClass);
     command.addAll(List.of(args));
     Path logs = Files.createDirectories(Path.of("target", "it-logs"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -16,6 +16,13 @@ final class ProcessGroup implements AutoCloseable {
     return p;
   }
 
+  /** Starts {@code mainClass ARGS...} in a new JVM, and keeps it. */
+  FulgurProcess startMain(String name, String mainClass, String... args) throws IOException {
+    FulgurProcess p = FulgurProcess.startMain(name, List.of(), mainClass, args);
+    processes.add(p);
+    return p;
+  }
+
   /** Starts {@code fulgur ARGS...} in a new JVM, and keeps it. */
   FulgurProcess start(String name, String... args) throws IOException {
     return start(name, List.of(), args);
