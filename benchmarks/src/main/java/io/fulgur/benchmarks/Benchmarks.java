@@ -106,6 +106,7 @@ public final class Benchmarks {
       case "memory" -> memory();
       case "startup" -> startup();
       case "wire" -> WireCost.measure(quick, iterations, rows);
+      case "tls" -> tlsCost();
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }
@@ -116,6 +117,7 @@ public final class Benchmarks {
     sequentialTwoProcesses();
     fanOut();
     fanOutTwoProcesses();
+    tlsCost();
     passCost();
     memory();
     startup();
@@ -385,6 +387,11 @@ public final class Benchmarks {
 
     /** Starts a worker JVM and waits until it printed its address, its echo and READY. */
     static WorkerProcess start() throws IOException {
+      return start(List.of());
+    }
+
+    /** {@link #start()} with more JVM options for the worker (for example -Dfulgur.x=y). */
+    static WorkerProcess start(List<String> jvmOptions) throws IOException {
       String hzName = "fulgur-bench-" + UUID.randomUUID();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -395,6 +402,7 @@ public final class Benchmarks {
           command.add("-D" + key + "=" + System.getProperty(key));
         }
       }
+      command.addAll(jvmOptions);
       command.addAll(List.of("-cp", classpath(), BenchWorker.class.getName(), hzName));
       Process process =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -802,6 +810,62 @@ public final class Benchmarks {
     } finally {
       this.worker = null;
     }
+  }
+
+  // ---- TLS
+
+  /**
+   * What mutual TLS costs between two processes: the sequential chain and the fan-out, each
+   * iteration once to a worker over plain TCP and once to a worker over TLS (both running), with
+   * the ratio of the two in the same iteration.
+   */
+  private void tlsCost() throws Exception {
+    int n = quick ? 200 : 10_000;
+    log("sequential chain and fan-out of " + n + " works, two JVM processes, plain TCP and TLS");
+    Path certs = DevCerts.make("flow", "worker");
+    Config tls =
+        ConfigFactory.parseString(
+            "fulgur.security.tls-dir = \"" + certs.resolve("flow") + "\"");
+    try (WorkerProcess plainWorker = WorkerProcess.start();
+        WorkerProcess tlsWorker =
+            WorkerProcess.start(
+                List.of("-Dfulgur.security.tls-dir=" + certs.resolve("worker")))) {
+      Config plain = plainWorker.joining();
+      Config overTls = tls.withFallback(tlsWorker.joining());
+      double[][] v =
+          measure(
+              4,
+              () -> {
+                double[] out = new double[4];
+                for (int side = 0; side < 2; side++) {
+                  WorkerProcess worker = side == 0 ? plainWorker : tlsWorker;
+                  Config config = side == 0 ? plain : overTls;
+                  worker.gc();
+                  ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
+                  new App(chain, config).run();
+                  out[side] = chainMetrics(chain.rtts)[0];
+                  worker.gc();
+                  out[2 + side] = fulgurFanOut(config, n, Fields.NONE);
+                }
+                return out;
+              });
+      rows.add(new Row("sequential chain, two JVM processes over TLS: p50", "us", false, v[1],
+          null, null));
+      rows.add(new Row("sequential chain, TLS / plain TCP: p50", "x", false, perIteration(v[1], v[0]),
+          null, null));
+      rows.add(new Row("fan-out " + n + " parallel works, two JVM processes over TLS: works/s",
+          "1/s", true, v[3], null, null));
+      rows.add(new Row("fan-out " + n + ", TLS / plain TCP: works/s", "x", true,
+          perIteration(v[3], v[2]), null, null));
+    }
+  }
+
+  private static double[] perIteration(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[i] / b[i];
+    }
+    return r;
   }
 
   // ---- pass cost at scale
