@@ -116,23 +116,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final CallThreads calls;
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Apps and senders whose commands were refused, the latest ones: each is logged once. */
-  private final Set<String> refusedFrom =
-      java.util.Collections.newSetFromMap(
-          new java.util.LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > GONE_APPS_KEPT;
-            }
-          });
+  private final Set<String> refusedFrom = latest(GONE_APPS_KEPT);
   /** Apps whose flow is gone, the latest ones: a message of theirs still on its way is dropped. */
-  private final Set<String> goneApps =
-      java.util.Collections.newSetFromMap(
-          new java.util.LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > GONE_APPS_KEPT;
-            }
-          });
+  private final Set<String> goneApps = latest(GONE_APPS_KEPT);
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
   /** Work actors made on this node so far: orders their names ({@link #childName}). */
@@ -146,6 +132,17 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private boolean trimScheduled;
   private boolean ackTickScheduled;
   private boolean resendTickScheduled;
+
+  /** A set that keeps the {@code n} latest strings added to it. */
+  private static Set<String> latest(int n) {
+    return java.util.Collections.newSetFromMap(
+        new java.util.LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > n;
+          }
+        });
+  }
 
   /** A host for a node with these roles ({@code serveAllRoles}: every compute name). */
   public static Behavior<HostMessage> create(Settings settings) {

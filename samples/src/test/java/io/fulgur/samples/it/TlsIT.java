@@ -59,18 +59,21 @@ class TlsIT {
     cacheConfig = CERTS.resolve("cache.conf");
     Files.writeString(cacheConfig, "fulgur.security.tls-cache-ttl = 2s\n");
     seedPort = ProcessGroup.freePort();
-    seed =
-        processes.start(
-            "tls-seed",
-            "node", "--roles", "cpu", "--port", "" + seedPort,
-            "--tls-dir", dir("ca", "seed"), "--config", cacheConfig.toString());
-    seed.awaitUp(UP);
-    worker =
-        processes.start(
-            "tls-worker",
-            "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort,
-            "--tls-dir", dir("ca", "worker"), "--config", cacheConfig.toString());
-    worker.awaitUp(UP);
+    seed = startWorker("seed", "--port", "" + seedPort);
+    worker = startWorker("worker", "--seed", "127.0.0.1:" + seedPort);
+  }
+
+  /** A cpu worker over TLS with the key material of {@code name}, up. */
+  private static FulgurProcess startWorker(String name, String... where) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "node", "--roles", "cpu", "--tls-dir", dir("ca", name),
+                "--config", cacheConfig.toString()));
+    args.addAll(List.of(where));
+    FulgurProcess node = processes.start("tls-" + name, args.toArray(String[]::new));
+    node.awaitUp(UP);
+    return node;
   }
 
   @AfterAll
