@@ -41,6 +41,8 @@ public final class ChannelSender<P> {
   private final AtomicBoolean awaitingRoom = new AtomicBoolean();
 
   private volatile boolean closed;
+  /** Whether the peer has not acknowledged anything yet and may not be one that ever will. */
+  private boolean unproven;
   /** Sent, not acknowledged: the first is message {@link #firstUnacked}. */
   private final ArrayDeque<P> unacked = new ArrayDeque<>();
   /** Not sent yet: the window is full. */
@@ -113,8 +115,24 @@ public final class ChannelSender<P> {
     return seq;
   }
 
+  /**
+   * Until the peer acknowledges a first message, sends one at a time and takes no room on the
+   * connection for it: for a peer named by whoever opened the stream, which may be an actor that
+   * never acknowledges (then the stream holds one message, and the connection's room stays for
+   * the streams whose peers answer). Call before the first {@link #offer}.
+   */
+  public void untilFirstAck() {
+    unproven = true;
+  }
+
   /** Sends the waiting messages that the stream's and the connection's windows have room for. */
   public void sendWaiting(long nowNanos) {
+    if (unproven) {
+      if (!closed && !waiting.isEmpty() && unacked.isEmpty()) {
+        sendNew(waiting.poll(), nowNanos);
+      }
+      return;
+    }
     while (!closed && !waiting.isEmpty() && unacked.size() < window) {
       if (!association.tryTake()) {
         if (awaitingRoom.compareAndSet(false, true)) {
@@ -161,6 +179,10 @@ public final class ChannelSender<P> {
     }
     sinceNanos = nowNanos;
     resendNanos = firstResendNanos;
+    if (unproven) {
+      unproven = false; // the one message it acknowledged held no room
+      done--;
+    }
     association.giveBack(done);
     sendWaiting(nowNanos);
   }
@@ -174,7 +196,7 @@ public final class ChannelSender<P> {
       return;
     }
     closed = true;
-    int held = unacked.size();
+    int held = unproven ? 0 : unacked.size();
     unacked.clear();
     waiting.clear();
     association.giveBack(held);

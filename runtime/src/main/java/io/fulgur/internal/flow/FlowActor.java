@@ -94,8 +94,11 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
   /** This node's cluster address, the node address of works placed on its own host. */
   private final String selfAddress;
 
-  /** Random and unguessable: names the app to the hosts of its works (and in logs). */
-  private final String appId = AppToken.randomAppId();
+  /** The app's secret: every message of its channels carries it. */
+  private final AppToken token = AppToken.random();
+
+  /** Names the app to the hosts of its works (and in logs); bound to the token. */
+  private final String appId = token.appId();
   private final Flow root;
   private final Settings settings;
   private final ActorRef<HostMessage> localHost;
@@ -201,7 +204,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     this.channels =
         new HostChannels(
             appId,
-            AppToken.random(),
+            token,
             context.getSelf(),
             settings,
             timers,
@@ -231,6 +234,12 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
     cluster.registerOnMemberUp(() -> self.tell(MemberUp.INSTANCE));
   }
 
+  /**
+   * An event the flow makes itself, handled after the current pass as one from a host: events
+   * alone never cross nodes (only hosts' batches, which carry the app's token, do).
+   */
+  private record OwnEvent(FlowMessage.Event event) implements FlowMessage.Internal {}
+
   @Override
   public Receive<FlowMessage> createReceive() {
     // an exception in any handler ends the app: none may leave App.run() waiting
@@ -247,6 +256,7 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             .onMessageEquals(HostChannels.Tick.RESENDS, this::onResendTick)
             .onMessageEquals(HostChannels.Tick.ROOM, this::onRoom)
             .onMessage(FlowMessage.Event.class, this::onEvent)
+            .onMessage(OwnEvent.class, own -> onEvent(own.event()))
             .onMessage(HostTerminated.class, this::onHostTerminated)
             .onMessage(WarnNoNode.class, this::onWarnNoNode)
             .onMessage(ListingSettled.class, this::onListingSettled)
@@ -669,7 +679,9 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
                     WireSize.valueLimitText(settings.maxValueSize())),
                 null);
         // handled like a failure reported by the host, after this pass
-        getContext().getSelf().tell(new FlowMessage.Failed(entry.name, call.id, failure, null));
+        getContext()
+            .getSelf()
+            .tell(new OwnEvent(new FlowMessage.Failed(entry.name, call.id, failure, null)));
         return;
       }
     }

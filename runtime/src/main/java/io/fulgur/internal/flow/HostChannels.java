@@ -156,7 +156,8 @@ final class HostChannels {
     Channel channel = channels.get(host);
     if (channel != null) {
       channel.events.handled(seq);
-      if (now || channel.events.ackUrgent(settings.window())) {
+      // the host sends nothing more until its first message is acknowledged
+      if (now || seq == 1 || channel.events.ackUrgent(settings.window())) {
         host.tell(new HostMessage.Ack(appId, token, channel.events.ack()));
       } else {
         ackSoon();

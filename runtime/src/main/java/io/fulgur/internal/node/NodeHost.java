@@ -240,9 +240,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         // message comes again, and this one after it
         return this;
       }
+      if (!batch.token().isOf(batch.appId())) {
+        refused(batch.appId(), "commands from " + batch.flow().path().address());
+        return this; // not the app's token: only the app's flow can open its channel
+      }
       link = openLink(batch.appId(), batch.flow(), batch.token());
     } else if (!link.token.matches(batch.token()) || !link.flow.equals(batch.flow())) {
-      refused(batch.appId(), "commands from " + batch.flow());
+      refused(batch.appId(), "commands from " + batch.flow().path().address());
       return this;
     }
     long now = System.nanoTime();
@@ -431,13 +435,17 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   /**
    * A message for an app without its token, or from another flow than the app's: dropped (a member
-   * that is not the app's flow commands none of its works), and logged once per sender.
+   * that is not the app's flow commands none of its works), and logged once per sending node.
    */
   private void refused(String appId, String what) {
-    if (refusedFrom.add(appId + " " + what)) {
+    if (refusedFrom.add(what)) {
       getContext()
           .getLog()
-          .warn("Dropping {} for app [{}]: not from the app's flow, or without its token", what, appId);
+          .warn(
+              "Dropping {} for app [{}]: not from the app's flow, or without its token (more"
+                  + " of the same are dropped without a word)",
+              what,
+              appId);
     }
   }
 
@@ -456,6 +464,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             (seq, events, resend) ->
                 flow.tell(
                     new FlowMessage.Batch(self, link.token, seq, link.commands.ack(), events)));
+    // the flow's ref came with the first message, from any member: no room on its node's
+    // connection until it answers
+    link.events.untilFirstAck();
     apps.put(appId, link);
     getContext().watchWith(flow, new FlowGone(appId));
     return link;

@@ -7,10 +7,10 @@ import java.util.HexFormat;
 
 /**
  * An app's secret: 128 random bits its flow makes at the start and puts in every message of its
- * channels. A host takes the token of an app's first message (the one that places its first work
- * there) and drops any later message of that app without it, so a member of the cluster that is
- * not the app's flow cannot place, run, stop or release its works. Compared in constant time;
- * never printed ({@link #toString} hides it).
+ * channels; the app's id is derived from it ({@link #appId()}). A host opens an app's channel only
+ * for the token of the app's id, and drops any later message of that app without it, so a member
+ * of the cluster that is not the app's flow cannot place, run, stop or release its works. Compared
+ * in constant time; never printed ({@link #toString} hides it).
  */
 public final class AppToken {
 
@@ -42,13 +42,24 @@ public final class AppToken {
   }
 
   /**
-   * A new app id: 128 random bits in hex, so that a member cannot guess the id of an app that runs
-   * (the id is not a secret: it is in the logs, which is why the token is what hosts check).
+   * The id of the app this token belongs to: the first 128 bits of the token's SHA-256, in hex. The
+   * id is not a secret (it is in the logs); it is bound to the token, so a host refuses a token
+   * that is not the id's, and knowing an app's id gives no way to open its channel on a host.
    */
-  public static String randomAppId() {
-    byte[] b = new byte[BYTES];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+  public String appId() {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return HexFormat.of().formatHex(hash, 0, BYTES);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** Whether this token is the one of the app {@code appId} ({@link #appId()}). */
+  public boolean isOf(String appId) {
+    return MessageDigest.isEqual(
+        appId().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        appId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   /** Whether {@code other} is this token; takes the same time wherever the two differ. */

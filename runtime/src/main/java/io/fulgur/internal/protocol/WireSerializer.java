@@ -244,8 +244,22 @@ public final class WireSerializer extends SerializerWithStringManifest {
     }
   }
 
+  /**
+   * Decodes a message from another node: a batch or an ack. An event alone is refused: events
+   * reach a flow only in a host's batch, which carries the app's token ({@link AppToken}), so a
+   * member cannot hand a flow a forged one.
+   */
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    if (WireTags.Message.of(manifest) == WireTags.Message.EVENT) {
+      throw new NotSerializableException(
+          "a Fulgur event alone (manifest " + manifest + ") never crosses nodes: refused");
+    }
+    return decode(bytes, manifest);
+  }
+
+  /** Decodes any message this serializer writes, a lone event too (for the format's tests). */
+  Object decode(byte[] bytes, String manifest) throws NotSerializableException {
     WireTags.Message message = WireTags.Message.of(manifest);
     WireReader in = new WireReader(bytes);
     int version = in.varint();

@@ -208,6 +208,34 @@ class AssociationWindowTest {
     assertThat(association.inFlight()).isZero();
   }
 
+  /**
+   * A stream to a peer that may never answer sends one message and takes no room on the
+   * connection until the peer acknowledges it; then the windows apply as usual.
+   */
+  @Test
+  void aStreamToAnUnprovenPeerHoldsOneMessageAndNoRoomUntilItsFirstAck() {
+    AssociationWindow association = new AssociationWindow(2);
+    ChannelSender<String> silent = sender(0, 8, association);
+    silent.untilFirstAck();
+    ChannelSender<String> answering = sender(1, 8, association);
+    answering.untilFirstAck();
+    for (int i = 0; i < 3; i++) {
+      silent.offer("s" + i, 0);
+      answering.offer("a" + i, 0);
+    }
+    assertThat(wire).extracting(Sent::payload).containsExactly("s0", "a0");
+    assertThat(association.inFlight()).isZero();
+
+    answering.acked(1, MS);
+    assertThat(wire).extracting(Sent::payload).containsExactly("s0", "a0", "a1", "a2");
+    assertThat(association.inFlight()).isEqualTo(2);
+
+    silent.close(); // never answered: it gives back nothing, since it held nothing
+    assertThat(association.inFlight()).isEqualTo(2);
+    answering.acked(3, 2 * MS);
+    assertThat(association.inFlight()).isZero();
+  }
+
   @Test
   void aRoomBelowOneIsRefused() {
     assertThatThrownBy(() -> new AssociationWindow(0))

@@ -92,7 +92,7 @@ class HostFailuresTest {
 
   @Test
   void aWorkActorThatStopsUnexpectedlyFailsItsCallAndIsPlacedAfresh() throws Exception {
-    ProbeFlow app = new ProbeFlow(system, host, "app-killed");
+    ProbeFlow app = new ProbeFlow(system, host);
     app.send(place("root.gate", Gate.class.getName(), "cpu"), run("root.gate", 1, 0));
     assertThat(Gate.ENTERED.await(10, TimeUnit.SECONDS)).as("the call runs").isTrue();
     try {
@@ -123,7 +123,7 @@ class HostFailuresTest {
 
   @Test
   void aCommandTheHostCannotCarryOutIsAnsweredAndTheHostGoesOn() {
-    ProbeFlow app = new ProbeFlow(system, host, "app-bad-command");
+    ProbeFlow app = new ProbeFlow(system, host);
     // not a valid role name: making the work's options for it throws on this node, which
     // serves every compute name
     app.send(place("root.bad", Doubler.class.getName(), "not a role!"), run("root.bad", 1, 1));

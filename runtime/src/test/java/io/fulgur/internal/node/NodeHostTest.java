@@ -75,7 +75,7 @@ class NodeHostTest {
 
   @Test
   void laterRunsAndTheReleaseFindThePlacedWorkAndARunAfterTheReleaseIsRefused() {
-    ProbeFlow app = new ProbeFlow(system, host, "app-a");
+    ProbeFlow app = new ProbeFlow(system, host);
     app.send(place("root.w", Doubler.class.getName()), run("root.w", 1, 3));
     FlowMessage.Event first = app.next();
     assertThat(first).isInstanceOf(FlowMessage.Done.class);
@@ -99,7 +99,7 @@ class NodeHostTest {
 
   @Test
   void aRefusedPlacementAnswersTheRunThatFollowsItInsteadOfDroppingIt() {
-    ProbeFlow app = new ProbeFlow(system, host, "app-b");
+    ProbeFlow app = new ProbeFlow(system, host);
     app.send(place("root.ghost", "com.example.NotHere"), run("root.ghost", 1, 1));
     FlowMessage.PlacementFailed failed = (FlowMessage.PlacementFailed) app.next();
     assertThat(failed.work()).isEqualTo("root.ghost");
@@ -145,7 +145,7 @@ class NodeHostTest {
 
   @Test
   void aWorkPlacedAfterAnotherWasReleasedGetsItsActorWithNothingOfTheEarlierWork() {
-    ProbeFlow first = new ProbeFlow(system, host, "app-c");
+    ProbeFlow first = new ProbeFlow(system, host);
     String cls = Summer.class.getName();
     first.send(place("root.s", cls), run("root.s", 1, 5));
     assertThat(((FlowMessage.Done) first.next()).state().get("total").asInt()).isEqualTo(5);
@@ -154,7 +154,7 @@ class NodeHostTest {
     Set<org.apache.pekko.actor.ActorRef> actors = workActors();
     assertThat(actors).isNotEmpty();
 
-    ProbeFlow next = new ProbeFlow(system, host, "app-d");
+    ProbeFlow next = new ProbeFlow(system, host);
     next.send(place("root.s", cls), run("root.s", 1, 1));
     FlowMessage.Done done = (FlowMessage.Done) next.next();
     assertThat(done.state().get("total").asInt()).as("a new instance").isEqualTo(1);
@@ -170,15 +170,15 @@ class NodeHostTest {
    */
   @Test
   void aFlowWithoutTheAppsTokenCommandsNoneOfItsWorks() {
-    ProbeFlow app = new ProbeFlow(system, host, "app-token");
+    ProbeFlow app = new ProbeFlow(system, host);
     String cls = Summer.class.getName();
     app.send(place("root.s", cls), run("root.s", 1, 1));
     assertThat(((FlowMessage.Done) app.next()).state().get("total").asInt()).isEqualTo(1);
 
-    ProbeFlow impostor = new ProbeFlow(system, host, "app-token");
-    impostor.send(run("root.s", 7, 100));
-    impostor.send(place("root.t", cls), run("root.t", 1, 100));
-    impostor.send(new HostMessage.StopWork("root.s", "app_ended", true));
+    ProbeFlow impostor = new ProbeFlow(system, host, app.appId());
+    impostor.sendUnderEveryNumber(10, run("root.s", 7, 100));
+    impostor.sendUnderEveryNumber(10, place("root.t", cls), run("root.t", 1, 100));
+    impostor.sendUnderEveryNumber(10, new HostMessage.StopWork("root.s", "app_ended", true));
 
     // the host handles messages in order: once this call is done, the impostor's were handled
     app.send(run("root.s", 2, 2));
@@ -191,15 +191,31 @@ class NodeHostTest {
     assertThat(notPlaced.failure().reason()).as("root.t was never placed").isEqualTo("placement_failed");
   }
 
+  /**
+   * A member that knows the id of an app that has no work on this host yet cannot open the app's
+   * channel here with a token of its own: the app's id is bound to its token.
+   */
+  @Test
+  void anAppsIdWithAnotherTokenOpensNoChannel() {
+    ProbeFlow app = new ProbeFlow(system, host);
+    ProbeFlow impostor = new ProbeFlow(system, host, app.appId());
+    String cls = Summer.class.getName();
+    impostor.send(place("root.s", cls), run("root.s", 1, 100));
+    app.send(place("root.s", cls), run("root.s", 1, 1));
+    FlowMessage.Done done = (FlowMessage.Done) app.next();
+    assertThat(done.state().get("total").asInt()).as("only the app's own run").isEqualTo(1);
+    impostor.expectNothing(Duration.ofMillis(200));
+  }
+
   /** An idle notice for an actor the host did not make leaves it out of the pool. */
   @Test
   void theIdlePoolTakesOnlyTheHostsOwnWorkActors() {
-    ProbeFlow app = new ProbeFlow(system, host, "app-idle");
+    ProbeFlow app = new ProbeFlow(system, host);
     String cls = Summer.class.getName();
     app.send(place("root.a", cls), run("root.a", 1, 1));
     assertThat(app.next()).isInstanceOf(FlowMessage.Done.class);
     TestProbe<io.fulgur.internal.protocol.WorkMessage> foreign = TestProbe.create(system);
-    host.tell(new HostMessage.WorkIdle("app-idle", foreign.getRef()));
+    host.tell(new HostMessage.WorkIdle(app.appId(), foreign.getRef()));
     app.send(place("root.b", cls), run("root.b", 1, 2));
     FlowMessage.Done done = (FlowMessage.Done) app.next();
     assertThat(done.work()).isEqualTo("root.b");

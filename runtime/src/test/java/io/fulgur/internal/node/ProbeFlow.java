@@ -25,10 +25,33 @@ final class ProbeFlow {
 
   private final AppToken token = AppToken.random();
 
+  /** A flow of a new app: its id is its token's. */
+  ProbeFlow(ActorSystem<?> system, ActorRef<HostMessage> host) {
+    this.host = host;
+    this.appId = token.appId();
+    this.flow = TestProbe.create(system);
+  }
+
+  /** A flow that claims app {@code appId} with a token of its own: an impostor. */
   ProbeFlow(ActorSystem<?> system, ActorRef<HostMessage> host, String appId) {
     this.host = host;
     this.appId = appId;
     this.flow = TestProbe.create(system);
+  }
+
+  /**
+   * Sends the commands once under each number from 1 to {@code upTo}, so that one of them is the
+   * number the host expects next whatever the app's flow sent before: an impostor's best try.
+   */
+  void sendUnderEveryNumber(int upTo, HostMessage.Command... commands) {
+    for (long seq = 1; seq <= upTo; seq++) {
+      host.tell(new HostMessage.Batch(appId, token, flow.getRef(), seq, 0, List.of(commands)));
+    }
+  }
+
+  /** The id of the app this flow speaks for. */
+  String appId() {
+    return appId;
   }
 
   /** The app's token: every command of this flow carries it. */

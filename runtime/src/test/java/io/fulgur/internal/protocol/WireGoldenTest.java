@@ -120,7 +120,7 @@ class WireGoldenTest {
       }
       assertThat(file).as("saved bytes of " + sample.getKey()).exists();
       byte[] saved = Files.readAllBytes(file);
-      Object decoded = serializer.fromBinary(saved, manifest);
+      Object decoded = serializer.decode(saved, manifest);
       assertThat(decoded).as(sample.getKey() + " decoded").isEqualTo(message);
       assertThat(serializer.toBinary(decoded)).as(sample.getKey() + " re-encoded").isEqualTo(saved);
       assertThat(encoded).as(sample.getKey() + " encoded today").isEqualTo(saved);
