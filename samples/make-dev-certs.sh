@@ -5,6 +5,10 @@
 #   OUT/ca.crt, OUT/ca.key           the CA (keep ca.key off the nodes)
 #   OUT/NAME/ca.crt, tls.crt, tls.key the node's certificate, signed by the CA, and its key (PEM)
 #
+# OUT/NAME is a link to a directory of its own; running the script again for NAME makes new key
+# material and switches the link to it in one rename, so a running node takes all three new files
+# at its next read, never a mix of old and new.
+#
 #   samples/make-dev-certs.sh [--subject NAME] [--ca DIR] OUT NODE...
 #
 # Every node certificate carries the subject NAME (default fulgur-cluster) as its common name and
@@ -49,18 +53,28 @@ trap 'rm -f "$ext"' EXIT
 printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' \
   "$subject" > "$ext"
 for node in "$@"; do
-  dir="$out/$node"
+  # each node's directory is a link to a new directory of its own, switched in one rename: a node
+  # that reads its files again (fulgur.security.tls-cache-ttl) sees the old three or the new three
+  link="$out/$node"
+  version=".$node-$(date +%s%N)"
+  dir="$out/$version"
   mkdir -p "$dir"
-  openssl req -newkey rsa:2048 -nodes -keyout "$dir/tls.key.new" -out "$dir/tls.csr" \
+  openssl req -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.csr" \
     -subj "/CN=$subject" 2> /dev/null
   openssl x509 -req -in "$dir/tls.csr" -CA "$ca_dir/ca.crt" -CAkey "$ca_dir/ca.key" \
-    -CAcreateserial -days 825 -extfile "$ext" -out "$dir/tls.crt.new" 2> /dev/null
+    -CAcreateserial -days 825 -extfile "$ext" -out "$dir/tls.crt" 2> /dev/null
   rm -f "$dir/tls.csr"
-  chmod 600 "$dir/tls.key.new"
-  cp "$ca_dir/ca.crt" "$dir/ca.crt.new"
-  # each file replaced whole (a node that reloads its keys never reads half a file)
-  mv "$dir/ca.crt.new" "$dir/ca.crt"
-  mv "$dir/tls.key.new" "$dir/tls.key"
-  mv "$dir/tls.crt.new" "$dir/tls.crt"
-  echo "$dir: certificate for subject $subject"
+  chmod 600 "$dir/tls.key"
+  cp "$ca_dir/ca.crt" "$dir/ca.crt"
+  old=""
+  if [ -L "$link" ]; then
+    old=$(readlink "$link")
+  elif [ -e "$link" ]; then
+    echo "$link exists and is not a link this script made: not replaced" >&2
+    exit 1
+  fi
+  ln -s "$version" "$out/.$node.link"
+  mv -T "$out/.$node.link" "$link"
+  if [ -n "$old" ]; then rm -rf "${out:?}/$old"; fi
+  echo "$link: certificate for subject $subject"
 done

@@ -14,18 +14,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * A member of the cluster, with the cluster's own key material, that is not an app's flow: it
- * knows the app's id (from the logs) and the name of one of its works, and sends every host of
- * role {@code cpu} the commands a flow would, without the app's token: a run of the work, a
- * placement of a new work and a run of it, and a stop that releases the work. It prints how many
- * messages came back to it ({@code ROGUE received N}).
+ * knows the app's id and its flow's node (from the logs) and the name of one of its works. It
+ * sends every host of role {@code cpu} the commands a flow would, without the app's token (a run
+ * of the work, a placement of a new work and a run of it, a stop that releases the work), under
+ * every message number from 1 to 50, so that one of them is the number the host expects next; and
+ * it sends the flow, as if from each host, a {@code Done} of the work's first calls under every
+ * number too. It prints how many messages came back to it ({@code ROGUE received N}).
  *
- * <p>{@code RogueMember SEED_PORT TLS_DIR APP_ID WORK}
+ * <p>{@code RogueMember SEED_PORT TLS_DIR APP_ID FLOW_NODE WORK}
  */
 public final class RogueMember {
   private RogueMember() {}
@@ -37,7 +40,8 @@ public final class RogueMember {
             + "fulgur.node.host-works = off\n"
             + "fulgur.security.tls-dir = \"" + args[1] + "\"\n";
     String appId = args[2];
-    String work = args[3];
+    String flowNode = args[3];
+    String work = args[4];
     AtomicInteger received = new AtomicInteger();
     CompletableFuture<ActorRef<FlowMessage>> inbox = new CompletableFuture<>();
     CompletableFuture<Set<ActorRef<HostMessage>>> hosts = new CompletableFuture<>();
@@ -80,13 +84,16 @@ public final class RogueMember {
     ActorRef<FlowMessage> self = inbox.get(10, TimeUnit.SECONDS);
     Set<ActorRef<HostMessage>> targets = hosts.get(30, TimeUnit.SECONDS);
     AppToken guess = AppToken.random();
+    ActorRef<FlowMessage> flow =
+        ActorRefResolver.get(system).resolveActorRef(flowNode + "/user/flow");
     for (ActorRef<HostMessage> host : targets) {
-      host.tell(
+      for (long seq = 1; seq <= 50; seq++) {
+        host.tell(
           new HostMessage.Batch(
               appId,
               guess,
               self,
-              1,
+              seq,
               0,
               List.of(
                   new HostMessage.RunWork(work, 1_000, IntNode.valueOf(1), null),
@@ -100,7 +107,17 @@ public final class RogueMember {
                       null),
                   new HostMessage.RunWork("root.rogue", 1, IntNode.valueOf(1), null),
                   new HostMessage.StopWork(work, "rogue", true))));
+        List<FlowMessage.Event> forged = new java.util.ArrayList<>();
+        for (long call = 1; call <= 3; call++) {
+          forged.add(
+              new FlowMessage.Done(
+                  work, call, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                      .objectNode().put("counted", 1)));
+        }
+        flow.tell(new FlowMessage.Batch(host, guess, seq, 0, forged));
+      }
       host.tell(new HostMessage.Ack(appId, guess, 1_000_000));
+      flow.tell(new FlowMessage.Ack(host, guess, 1_000_000));
     }
     System.out.println("ROGUE sent commands for app [" + appId + "] to " + targets.size() + " hosts");
     // what reached this member from the hosts: nothing may (no event, no ack)

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -19,10 +22,12 @@ import org.junit.jupiter.api.Timeout;
  * samples/make-dev-certs.sh} makes for the test (a CA of its own, nothing from git), and keys
  * read again every 2 s. A node with a certificate of another CA, one of the same CA with another
  * subject and one without TLS cannot join it, and nothing of theirs reaches its nodes; a member
- * with the cluster's own keys that is not an app's flow commands none of the app's works; and new
- * certificates swapped in on both workers keep the cluster up and serving new apps.
+ * with the cluster's own keys that is not an app's flow commands none of the app's works and
+ * hands its flow no event; and key material of a new CA swapped in on both workers while they run
+ * keeps the cluster up and serving new apps.
  */
 @Timeout(240)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsIT {
   private static final Duration UP = Duration.ofSeconds(60);
   private static final Path CERTS = Path.of("target", "tls-it").toAbsolutePath();
@@ -89,6 +94,7 @@ class TlsIT {
   }
 
   @Test
+  @Order(1)
   void strangersCannotJoinAndNothingOfTheirsReachesTheCluster() throws Exception {
     int[] ports = {ProcessGroup.freePort(), ProcessGroup.freePort(), ProcessGroup.freePort()};
     List<FulgurProcess> strangers =
@@ -123,10 +129,14 @@ class TlsIT {
   }
 
   @Test
+  @Order(2)
   void aMemberThatIsNotTheAppsFlowCommandsNoneOfItsWorks() throws Exception {
     FulgurProcess flow = runCount("tls-victim-flow", 10);
-    String started = flow.awaitLine("the app's start", UP, l -> l.contains("App [") && l.contains("] started"));
+    String started =
+        flow.awaitLine("the app's start", UP, l -> l.contains("App [") && l.contains("] started"));
     String appId = started.substring(started.indexOf("App [") + 5, started.indexOf("] started"));
+    String flowNode =
+        started.substring(started.indexOf("flow on node [") + 14, started.lastIndexOf(']'));
     flow.awaitLine("the counters counting", UP, l -> l.contains("] step 5"));
     FulgurProcess rogue =
         processes.startMain(
@@ -135,6 +145,7 @@ class TlsIT {
             "" + seedPort,
             dir("ca", "rogue"),
             appId,
+            flowNode,
             "root.a");
     rogue.awaitLine("the rogue's commands sent", UP, l -> l.startsWith("ROGUE sent commands"));
     assertThat(rogue.awaitLine("what reached the rogue", UP, l -> l.startsWith("ROGUE received")))
@@ -142,6 +153,8 @@ class TlsIT {
     assertThat(flow.awaitExit(UP)).as(flow.tail()).isZero();
     assertThat(flow.lines()).contains("COUNT done: 100 and 100");
     assertThat(flow.lines()).noneMatch(l -> l.contains("root.rogue"));
+    assertThat(flow.lines())
+        .anyMatch(l -> l.contains("drops messages claiming to come from host") && l.contains(appId));
     for (FulgurProcess host : List.of(seed, worker)) {
       host.awaitLine(
           "the rogue's commands dropped",
@@ -150,12 +163,21 @@ class TlsIT {
     }
   }
 
+  /**
+   * Last, since the cluster's CA changes: both workers get key material of a new CA while the
+   * cluster runs, and a flow node with the new CA's material can only join if they read it.
+   */
   @Test
-  void certificatesSwappedInKeepTheClusterUpAndServing() throws Exception {
-    // both workers get new keys and certificates from the same CA while the cluster runs
-    makeCerts("--ca", dir("ca"), dir("ca"), "seed", "worker");
-    Thread.sleep(2_500); // past the 2 s the nodes keep their keys: the next connection reads them
-    FulgurProcess flow = runCount("tls-after-swap-flow", 2);
+  @Order(3)
+  void keyMaterialSwappedInKeepsTheClusterUpAndServing() throws Exception {
+    makeCerts(dir("new-ca"), "flow");
+    makeCerts("--ca", dir("new-ca"), dir("ca"), "seed", "worker");
+    Thread.sleep(2_500); // past the 2 s the workers keep their keys: the next connection reads them
+    FulgurProcess flow =
+        processes.start(
+            "tls-after-swap-flow",
+            "run", "io.fulgur.samples.it.LoadFlows$Count", "2",
+            "--seed", "127.0.0.1:" + seedPort, "--tls-dir", dir("new-ca", "flow"));
     assertThat(flow.awaitExit(UP)).as(flow.tail()).isZero();
     assertThat(flow.lines()).contains("COUNT done: 20 and 20");
     assertThat(seed.isAlive() && worker.isAlive()).isTrue();
