@@ -142,10 +142,10 @@ public final class Benchmarks {
 
   /**
    * Runs warm-ups then iterations; each returns one value per metric. Every iteration starts after
-   * a full GC (in the worker process too, in the scenarios that have one), for every system alike: without it, whether an iteration of tens of milliseconds
-   * met a young collection of the garbage left by the iterations before it decided its figure (a
-   * 10,000-work fan-out in one JVM measured about 200,000 works/s without one and 90,000 with one,
-   * at random).
+   * a full GC (in the worker process too, in the scenarios that have one), for every system
+   * alike: without it, whether an iteration of tens of milliseconds met a young collection of the
+   * garbage left by the iterations before it would decide its figure, at random, by a factor of
+   * two.
    */
   private double[][] measure(int metrics, Iteration iteration) throws Exception {
     for (int i = 0; i < warmups; i++) {

@@ -22,9 +22,9 @@ final class HazelcastBaseline {
   static {
     // Hazelcast runs its futures' completion work on its default async executor: the common
     // ForkJoinPool, or, when that has parallelism 1 (any 2-core machine), a new thread per task.
-    // Left so, two members in one JVM measured 2,000-5,500 tasks/s pipelined and p50 280-370 us
-    // sequential; with two threads of its own 80,000-128,000/s and 120-150 us. A team running
-    // Hazelcast on such machines sets this (or the common pool's parallelism), so the baseline does.
+    // Left so, Hazelcast is tens of times slower pipelined and twice as slow sequential as with
+    // two threads of its own. A team running Hazelcast on such machines sets this (or the common
+    // pool's parallelism), so the baseline does.
     AtomicInteger threads = new AtomicInteger();
     ConcurrencyUtil.setDefaultAsyncExecutor(
         Executors.newFixedThreadPool(

@@ -9,8 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The plain Pekko baseline: request-response with an echo actor, the requester's own ref as the
  * reply-to (Pekko's request-response pattern). Not {@code ActorContext.ask}: its temporary actor
- * and timeout per request made the pipelined rate about ten times lower (measured 4,700/s beside
- * 40,000-60,000/s between two nodes), which would flatter any system compared with it.
+ * and timeout per request make the pipelined rate about ten times lower, which would flatter any
+ * system compared with it.
  */
 final class PekkoPing {
   private PekkoPing() {}

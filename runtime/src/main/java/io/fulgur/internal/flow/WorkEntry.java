@@ -54,7 +54,7 @@ final class WorkEntry {
 
   /** The host the work is placed on (or being placed on); null while it has none. */
   ActorRef<HostMessage> host;
-  /** The host confirmed the placement. */
+  /** The work's {@code Place} was sent: the flow takes it as placed from then on. */
   boolean placed;
   boolean waitingForNode;
   boolean listingSettled;

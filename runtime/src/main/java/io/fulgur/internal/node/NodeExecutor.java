@@ -36,8 +36,8 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * #lend} it the thread (so may the flow actor, {@code FlowExecutor}): once the actor's task is
  * done, and the tasks already queued then (at most {@link #DRAIN_BEFORE_LENDING}), that thread
  * stops serving the queue and runs the call (user code, never inside an actor), and another thread
- * of the pool becomes the node's thread if tasks come in meanwhile. A call that arrives on a quiet node so runs without
- * waking any thread, where a runner thread would have to be woken (15-30 us on a 2-core machine).
+ * of the pool becomes the node's thread if tasks come in meanwhile. A call that arrives on a quiet
+ * node so runs without waking any thread, where a runner thread would have to be woken.
  * When the call ends, its thread goes back to the pool.
  *
  * <p><b>Hand-over.</b> The thread that finished a sequential call reports it inside {@link
@@ -58,12 +58,9 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * unread for about two ticks at most. The holder goes back to select after at most {@link
  * #SELECTOR_SERVES} node tasks (waking a thread for the rest).
  *
- * <p>Measured on the work's node of a sequential chain between two processes (a Run received by
- * the host to its Done sent), p50: 47.7 us with a runner thread woken for the call and the node's
- * thread woken for its end, 32.4-37.1 us with hand-over, 10.2-12.4 us with the call on the lent
- * node thread as well. Parallel works neither borrow nor hand
- * over: with 10,000 of them finishing at once, threads taking turns on the host cost throughput
- * (fan-out probe 65,000-75,000 works/s without, 50,000-60,000 with).
+ * <p>Borrowing and hand-over spare a sequential call the wake-ups of a runner thread and of the
+ * node's thread. Parallel works neither borrow nor hand over: with thousands of them finishing at
+ * once, threads taking turns on the host would cost more throughput than the wake-ups they save.
  */
 public final class NodeExecutor extends ExecutorServiceConfigurator {
 

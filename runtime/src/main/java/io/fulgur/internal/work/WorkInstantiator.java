@@ -53,8 +53,8 @@ public final class WorkInstantiator {
   }
 
   /**
-   * The constructor each class is instantiated with: made once per class (making one generates a
-   * class, measured at a third of a fan-out's placement cost before it was kept).
+   * The constructor each class is instantiated with: made once per class, since making one
+   * generates a class, which would dominate the cost of a placement.
    */
   private static final ClassValue<Object> CONSTRUCTORS =
       new ClassValue<>() {
