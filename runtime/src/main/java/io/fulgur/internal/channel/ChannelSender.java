@@ -43,6 +43,8 @@ public final class ChannelSender<P> {
   private volatile boolean closed;
   /** Whether the peer has not acknowledged anything yet and may not be one that ever will. */
   private boolean unproven;
+  /** Messages up to this number were sent while the peer was unproven: they hold no room. */
+  private long roomlessThrough;
   /** Sent, not acknowledged: the first is message {@link #firstUnacked}. */
   private final ArrayDeque<P> unacked = new ArrayDeque<>();
   /** Not sent yet: the window is full. */
@@ -116,10 +118,10 @@ public final class ChannelSender<P> {
   }
 
   /**
-   * Until the peer acknowledges a first message, sends one at a time and takes no room on the
-   * connection for it: for a peer named by whoever opened the stream, which may be an actor that
-   * never acknowledges (then the stream holds one message, and the connection's room stays for
-   * the streams whose peers answer). Call before the first {@link #offer}.
+   * Until the peer acknowledges a first message, the stream's messages take no room on the
+   * connection (its own window still bounds them): for a peer named by whoever opened the stream,
+   * which may be an actor that never acknowledges. The connection's room then stays for the
+   * streams whose peers answer. Call before the first {@link #offer}.
    */
   public void untilFirstAck() {
     unproven = true;
@@ -127,14 +129,10 @@ public final class ChannelSender<P> {
 
   /** Sends the waiting messages that the stream's and the connection's windows have room for. */
   public void sendWaiting(long nowNanos) {
-    if (unproven) {
-      if (!closed && !waiting.isEmpty() && unacked.isEmpty()) {
-        sendNew(waiting.poll(), nowNanos);
-      }
-      return;
-    }
     while (!closed && !waiting.isEmpty() && unacked.size() < window) {
-      if (!association.tryTake()) {
+      if (unproven) {
+        roomlessThrough = firstUnacked + unacked.size();
+      } else if (!association.tryTake()) {
         if (awaitingRoom.compareAndSet(false, true)) {
           association.awaitRoom(
               () -> {
@@ -171,19 +169,18 @@ public final class ChannelSender<P> {
     }
     long last = firstUnacked + unacked.size() - 1;
     long upTo = Math.min(ack, last);
-    int done = 0;
+    int heldRoom = 0;
     while (firstUnacked <= upTo) {
       unacked.poll();
+      if (firstUnacked > roomlessThrough) {
+        heldRoom++;
+      }
       firstUnacked++;
-      done++;
     }
     sinceNanos = nowNanos;
     resendNanos = firstResendNanos;
-    if (unproven) {
-      unproven = false; // the one message it acknowledged held no room
-      done--;
-    }
-    association.giveBack(done);
+    unproven = false;
+    association.giveBack(heldRoom);
     sendWaiting(nowNanos);
   }
 
@@ -196,7 +193,8 @@ public final class ChannelSender<P> {
       return;
     }
     closed = true;
-    int held = unproven ? 0 : unacked.size();
+    long last = firstUnacked + unacked.size() - 1;
+    int held = (int) Math.max(0, last - Math.max(firstUnacked - 1, roomlessThrough));
     unacked.clear();
     waiting.clear();
     association.giveBack(held);

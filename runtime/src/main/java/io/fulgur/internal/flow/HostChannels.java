@@ -156,8 +156,7 @@ final class HostChannels {
     Channel channel = channels.get(host);
     if (channel != null) {
       channel.events.handled(seq);
-      // the host sends nothing more until its first message is acknowledged
-      if (now || seq == 1 || channel.events.ackUrgent(settings.window())) {
+      if (now || channel.events.ackUrgent(settings.window())) {
         host.tell(new HostMessage.Ack(appId, token, channel.events.ack()));
       } else {
         ackSoon();
