@@ -41,10 +41,6 @@ public final class ChannelSender<P> {
   private final AtomicBoolean awaitingRoom = new AtomicBoolean();
 
   private volatile boolean closed;
-  /** Whether the peer has not acknowledged anything yet and may not be one that ever will. */
-  private boolean unproven;
-  /** Messages up to this number were sent while the peer was unproven: they hold no room. */
-  private long roomlessThrough;
   /** Sent, not acknowledged: the first is message {@link #firstUnacked}. */
   private final ArrayDeque<P> unacked = new ArrayDeque<>();
   /** Not sent yet: the window is full. */
@@ -117,22 +113,10 @@ public final class ChannelSender<P> {
     return seq;
   }
 
-  /**
-   * Until the peer acknowledges a first message, the stream's messages take no room on the
-   * connection (its own window still bounds them): for a peer named by whoever opened the stream,
-   * which may be an actor that never acknowledges. The connection's room then stays for the
-   * streams whose peers answer. Call before the first {@link #offer}.
-   */
-  public void untilFirstAck() {
-    unproven = true;
-  }
-
   /** Sends the waiting messages that the stream's and the connection's windows have room for. */
   public void sendWaiting(long nowNanos) {
     while (!closed && !waiting.isEmpty() && unacked.size() < window) {
-      if (unproven) {
-        roomlessThrough = firstUnacked + unacked.size();
-      } else if (!association.tryTake()) {
+      if (!association.tryTake()) {
         if (awaitingRoom.compareAndSet(false, true)) {
           association.awaitRoom(
               () -> {
@@ -169,18 +153,15 @@ public final class ChannelSender<P> {
     }
     long last = firstUnacked + unacked.size() - 1;
     long upTo = Math.min(ack, last);
-    int heldRoom = 0;
+    int done = 0;
     while (firstUnacked <= upTo) {
       unacked.poll();
-      if (firstUnacked > roomlessThrough) {
-        heldRoom++;
-      }
       firstUnacked++;
+      done++;
     }
     sinceNanos = nowNanos;
     resendNanos = firstResendNanos;
-    unproven = false;
-    association.giveBack(heldRoom);
+    association.giveBack(done);
     sendWaiting(nowNanos);
   }
 
@@ -193,8 +174,7 @@ public final class ChannelSender<P> {
       return;
     }
     closed = true;
-    long last = firstUnacked + unacked.size() - 1;
-    int held = (int) Math.max(0, last - Math.max(firstUnacked - 1, roomlessThrough));
+    int held = unacked.size();
     unacked.clear();
     waiting.clear();
     association.giveBack(held);

@@ -464,9 +464,6 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
             (seq, events, resend) ->
                 flow.tell(
                     new FlowMessage.Batch(self, link.token, seq, link.commands.ack(), events)));
-    // the flow's ref came with the first message, from any member: no room on its node's
-    // connection until it answers
-    link.events.untilFirstAck();
     apps.put(appId, link);
     getContext().watchWith(flow, new FlowGone(appId));
     return link;

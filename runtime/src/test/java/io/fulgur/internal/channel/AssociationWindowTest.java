@@ -208,44 +208,6 @@ class AssociationWindowTest {
     assertThat(association.inFlight()).isZero();
   }
 
-  /**
-   * A stream to a peer that may never answer takes no room on the connection until the peer
-   * acknowledges a message (its own window still bounds it); what it sends after that does.
-   */
-  @Test
-  void aStreamToAnUnprovenPeerTakesNoRoomUntilItsFirstAck() {
-    AssociationWindow association = new AssociationWindow(2);
-    ChannelSender<String> silent = sender(0, 3, association);
-    silent.untilFirstAck();
-    ChannelSender<String> answering = sender(1, 8, association);
-    answering.untilFirstAck();
-    for (int i = 0; i < 4; i++) {
-      silent.offer("s" + i, 0);
-    }
-    answering.offer("a0", 0);
-    answering.offer("a1", 0);
-    assertThat(wire).extracting(Sent::payload).containsExactly("s0", "s1", "s2", "a0", "a1");
-    assertThat(silent.waiting()).as("its own window still bounds it").isEqualTo(1);
-    assertThat(association.inFlight()).isZero();
-
-    answering.acked(1, MS);
-    answering.offer("a2", MS);
-    answering.offer("a3", MS);
-    answering.offer("a4", MS);
-    assertThat(wire).extracting(Sent::payload).endsWith("a2", "a3");
-    assertThat(association.inFlight()).as("a1 held none, a2 and a3 hold room").isEqualTo(2);
-
-    silent.close(); // never answered: it gives back nothing, since it held nothing
-    assertThat(association.inFlight()).isEqualTo(2);
-    answering.acked(2, 2 * MS); // a1: held no room
-    assertThat(association.inFlight()).isEqualTo(2);
-    answering.acked(3, 3 * MS); // a2 gives its room to a4
-    assertThat(wire).extracting(Sent::payload).last().isEqualTo("a4");
-    assertThat(association.inFlight()).isEqualTo(2);
-    answering.close();
-    assertThat(association.inFlight()).isZero();
-  }
-
   @Test
   void aRoomBelowOneIsRefused() {
     assertThatThrownBy(() -> new AssociationWindow(0))
