@@ -27,16 +27,21 @@ public final class BenchWorker {
   /** Starts the node and the member; see the class comment. */
   public static void main(String[] args) throws Exception {
     CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
+    CompletableFuture<ActorRef<?>> reliableEcho = new CompletableFuture<>();
     ActorSystem<Void> system =
         NodeSystem.start(
             NodeSystem.resolve(ConfigFactory.parseString("fulgur.node.roles = [cpu]")),
-            spawned ->
-                echo.complete(
-                    spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+            spawned -> {
+              echo.complete(
+                  spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER));
+              reliableEcho.complete(PekkoReliable.echo(spawned.context()));
+            });
     NodeSystem.awaitUp(system, Duration.ofSeconds(30));
     HazelcastInstance member = HazelcastBaseline.member(args[0]);
     System.out.println("ADDRESS " + NodeSystem.address(system));
     System.out.println("ECHO " + ActorRefResolver.get(system).toSerializationFormat(echo.get()));
+    System.out.println(
+        "RELIABLE " + ActorRefResolver.get(system).toSerializationFormat(reliableEcho.get()));
     System.out.println("READY");
     System.out.flush();
     try {

@@ -327,6 +327,34 @@ public final class Benchmarks {
         "pekko.cluster.seed-nodes = [\"" + String.join("\",\"", addresses) + "\"]");
   }
 
+  /**
+   * Starts a node with {@code config} sending {@code total} pings through Pekko's reliable delivery
+   * to the consumer at {@code consumerPath}, at most {@code inFlight} unanswered; each round trip.
+   */
+  static long[] pekkoReliable(Config config, String consumerPath, int total, int inFlight)
+      throws Exception {
+    CompletableFuture<long[]> done = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        NodeSystem.start(
+            NodeSystem.resolve(config),
+            s -> {
+              ActorRef<org.apache.pekko.actor.typed.delivery.ConsumerController.Command<
+                      PekkoPing.Ping>>
+                  consumer =
+                      ActorRefResolver.get(s.context().getSystem()).resolveActorRef(consumerPath);
+              s.context()
+                  .spawn(
+                      PekkoReliable.requester(consumer, total, inFlight, done),
+                      "reliable-requester",
+                      PINGER_DISPATCHER);
+            });
+    try {
+      return done.get(120, TimeUnit.SECONDS);
+    } finally {
+      NodeSystem.shutdown(system, java.time.Duration.ofSeconds(10));
+    }
+  }
+
   /** Starts a node with {@code config} requesting the echo at {@code echoPath}, one at a time. */
   static long[] pekkoRequests(Config config, String echoPath, int calls) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
@@ -359,6 +387,10 @@ public final class Benchmarks {
       double[][] h = measureFromLocalMember(worker, 3,
           (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
       addChainRows("sequential chain, two JVM processes", f, p, h);
+      double[][] r =
+          measure(3, () -> chainMetrics(pekkoReliable(joining, worker.reliablePath(), calls, 1)));
+      rows.add(new Row("sequential chain, two JVM processes, Pekko with reliable delivery: p50",
+          "us", false, f[0], r[0], null));
     } finally {
       this.worker = null;
     }
@@ -382,7 +414,12 @@ public final class Benchmarks {
    * waits for the process to end.
    */
   private record WorkerProcess(
-      Process process, BufferedReader out, String address, String echoPath, String hzName)
+      Process process,
+      BufferedReader out,
+      String address,
+      String echoPath,
+      String reliablePath,
+      String hzName)
       implements AutoCloseable {
 
     /** Starts a worker JVM and waits until it printed its address, its echo and READY. */
@@ -411,18 +448,21 @@ public final class Benchmarks {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String address = null;
         String echo = null;
+        String reliable = null;
         for (String line = out.readLine(); line != null && !line.equals("READY");
             line = out.readLine()) {
           if (line.startsWith("ADDRESS ")) {
             address = line.substring(8);
           } else if (line.startsWith("ECHO ")) {
             echo = line.substring(5);
+          } else if (line.startsWith("RELIABLE ")) {
+            reliable = line.substring(9);
           }
         }
-        if (address == null || echo == null) {
+        if (address == null || echo == null || reliable == null) {
           throw new IllegalStateException("the worker process ended before it was ready");
         }
-        return new WorkerProcess(process, out, address, echo, hzName);
+        return new WorkerProcess(process, out, address, echo, reliable, hzName);
       } catch (IOException | RuntimeException e) {
         process.destroyForcibly();
         throw e;
@@ -803,6 +843,16 @@ public final class Benchmarks {
               1024)});
       rows.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
           true, f[0], p[0], h[0]));
+      double[][] r =
+          measure(
+              1,
+              () -> {
+                long t0 = System.nanoTime();
+                pekkoReliable(joining, worker.reliablePath(), n, 1024);
+                return new double[] {n / ((System.nanoTime() - t0) / 1e9)};
+              });
+      rows.add(new Row("fan-out " + n + ", two JVM processes, Pekko with reliable delivery: works/s",
+          "1/s", true, f[0], r[0], null));
       addFieldRows("fan-out " + n + ", two JVM processes", f);
       double[][] printing = measure(1, () -> new double[] {fulgurPrintingFanOut(joining, n)});
       rows.add(new Row("fan-out " + n + ", two JVM processes, a line printed each: works/s",
