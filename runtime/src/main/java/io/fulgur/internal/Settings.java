@@ -50,7 +50,17 @@ public record Settings(
       Duration resendAfter,
       Duration maxResendAfter,
       Duration ackDelay,
-      int testDropOneIn) {}
+      int testDropOneIn) {
+
+    /**
+     * The most messages a sender can have unacknowledged on one stream: its own window, or the
+     * connection's when that is smaller. A receiver acks at once when half of it waits for an ack,
+     * so that a sender held by either window is not left waiting for the ack delay.
+     */
+    public int sendersWindow() {
+      return Math.min(window, associationWindow);
+    }
+  }
 
   /** Artery's largest message; what Fulgur puts in one stays below it ({@link WireSize}). */
   public static final String MAX_FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";

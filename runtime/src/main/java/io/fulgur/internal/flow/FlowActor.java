@@ -255,7 +255,6 @@ public final class FlowActor extends AbstractBehavior<FlowMessage>
             .onMessageEquals(HostChannels.Tick.ACKS, this::onAckTick)
             .onMessageEquals(HostChannels.Tick.RESENDS, this::onResendTick)
             .onMessageEquals(HostChannels.Tick.ROOM, this::onRoom)
-            .onMessage(FlowMessage.Event.class, this::onEvent)
             .onMessage(OwnEvent.class, own -> onEvent(own.event()))
             .onMessage(HostTerminated.class, this::onHostTerminated)
             .onMessage(WarnNoNode.class, this::onWarnNoNode)

@@ -156,7 +156,7 @@ final class HostChannels {
     Channel channel = channels.get(host);
     if (channel != null) {
       channel.events.handled(seq);
-      if (now || channel.events.ackUrgent(settings.window())) {
+      if (now || channel.events.ackUrgent(settings.sendersWindow())) {
         host.tell(new HostMessage.Ack(appId, token, channel.events.ack()));
       } else {
         ackSoon();

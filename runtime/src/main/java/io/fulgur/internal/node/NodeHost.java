@@ -260,7 +260,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
       return this; // a duplicate, or a message after a gap: dropped, and the flow hears how far we are
     }
     link.commands.handled(batch.seq());
-    if (link.commands.ackUrgent(settings.channel().window())) {
+    if (link.commands.ackUrgent(settings.channel().sendersWindow())) {
       link.flow.tell(new FlowMessage.Ack(getContext().getSelf(), link.token, link.commands.ack()));
     }
     List<HostMessage.Command> commands = batch.commands();
