@@ -2,6 +2,8 @@ package io.fulgur.internal.flow;
 
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
@@ -22,6 +24,18 @@ final class GuardedReceive<T> extends Receive<T> {
 
   private final Receive<T> receive;
   private final OnFailure<T> onFailure;
+
+  /** A behaviour that handles messages and signals with {@code receive}, guarded. */
+  static <T> Behavior<T> behavior(
+      ActorContext<T> context, Receive<T> receive, OnFailure<T> onFailure) {
+    GuardedReceive<T> guarded = new GuardedReceive<>(receive, onFailure);
+    return new AbstractBehavior<T>(context) {
+      @Override
+      public Receive<T> createReceive() {
+        return guarded;
+      }
+    };
+  }
 
   GuardedReceive(Receive<T> receive, OnFailure<T> onFailure) {
     this.receive = receive;

@@ -8,10 +8,17 @@ public final class HostKeys {
   /** The pseudo-role of a node that serves every compute name (the embedded default). */
   public static final String ANY_ROLE = "*";
 
+  private static final String PREFIX = "fulgur-host-";
+
   private HostKeys() {}
+
+  /** The role whose hosts register under {@code key}. */
+  public static String role(ServiceKey<?> key) {
+    return key.id().substring(PREFIX.length());
+  }
 
   /** The key of hosts serving {@code role} (or every role, for {@link #ANY_ROLE}). */
   public static ServiceKey<HostMessage> forRole(String role) {
-    return ServiceKey.create(HostMessage.class, "fulgur-host-" + role);
+    return ServiceKey.create(HostMessage.class, PREFIX + role);
   }
 }
