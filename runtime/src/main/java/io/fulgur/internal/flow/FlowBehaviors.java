@@ -78,17 +78,33 @@ final class FlowBehaviors {
 
   /** What every phase handles. */
   private static ReceiveBuilder<FlowMessage> common(FlowActor flow) {
-    HostChannels channels = flow.channels();
+    HostTraffic traffic = flow.traffic();
+    HostChannels channels = traffic.channels();
     return ReceiveBuilder.<FlowMessage>create()
-        .onMessage(FlowMessage.Batch.class, flow::onBatch)
+        .onMessage(
+            FlowMessage.Batch.class,
+            batch -> {
+              traffic.onBatch(batch);
+              return flow.next();
+            })
         .onMessage(
             FlowMessage.Ack.class,
             ack -> {
               channels.acked(ack);
               return flow.next();
             })
-        .onMessage(OutputPrinter.Printed.class, flow::onPrinted)
-        .onMessageEquals(FlowActor.FlushOut.INSTANCE, flow::onFlushOut)
+        .onMessage(
+            OutputPrinter.Printed.class,
+            printed -> {
+              traffic.onPrinted(printed);
+              return flow.next();
+            })
+        .onMessageEquals(
+            HostTraffic.FlushOut.INSTANCE,
+            () -> {
+              traffic.flush();
+              return flow.next();
+            })
         .onMessageEquals(
             HostChannels.Tick.ACKS,
             () -> {

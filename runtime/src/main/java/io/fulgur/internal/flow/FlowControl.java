@@ -20,6 +20,9 @@ interface FlowControl {
   /** A call of the work failed: the app fails if the work raises, else the flow goes on. */
   void workFailed(WorkEntry entry, WorkFailure failure);
 
+  /** The work let go of its node, or its node is gone: the app's end waits for it no more. */
+  void releasedOrGone(WorkEntry entry);
+
   /** Sends a command to a host, batched with the others sent while the mailbox is handled. */
   void send(ActorRef<HostMessage> host, HostMessage.Command command);
 

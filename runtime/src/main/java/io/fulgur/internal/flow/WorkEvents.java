@@ -5,10 +5,12 @@ import io.fulgur.WorkFailure;
 import io.fulgur.WorkStatus;
 import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.protocol.FlowMessage;
+import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
@@ -35,13 +37,24 @@ final class WorkEvents {
     this.entries = entries;
   }
 
-  /** One event of a work, from a host's batch or made by the flow. */
-  void handle(FlowMessage.Event event) {
+  /**
+   * One event of a work, from a host's batch or made by the flow; {@code ending}: the app ends, and
+   * what counts then is that the work let go of its node.
+   */
+  void handle(FlowMessage.Event event, boolean ending) {
     WorkEntry entry = entries.get(event.work());
     if (entry == null) {
       return;
     }
-    if (event instanceof FlowMessage.Done e) {
+    if (event instanceof FlowMessage.Released) {
+      entry.released = true;
+      flow.releasedOrGone(entry);
+    } else if (ending && event instanceof FlowMessage.PlacementFailed) {
+      if (entry.host != null) {
+        placer.unplaced(entry);
+        flow.releasedOrGone(entry);
+      }
+    } else if (event instanceof FlowMessage.Done e) {
       onDone(entry, e);
     } else if (event instanceof FlowMessage.Started e) {
       onStarted(entry, e);
@@ -153,11 +166,27 @@ final class WorkEvents {
     flow.workFailed(entry, failure);
   }
 
+  /** {@code host}'s node is gone, with the app's works there; {@code ending}: the app ends. */
+  void hostLost(ActorRef<HostMessage> host, boolean ending) {
+    for (WorkEntry entry : new ArrayList<>(entries.values())) {
+      if (!host.equals(entry.host)) {
+        continue;
+      }
+      if (ending || entry.released) {
+        entry.host = null;
+        entry.placed = false;
+        flow.releasedOrGone(entry);
+      } else {
+        nodeLost(entry);
+      }
+    }
+  }
+
   /**
    * The work's node is gone with its calls: each is placed again on another node of the role while
    * it has retries left, and fails with reason {@code node_lost} after.
    */
-  void nodeLost(WorkEntry entry) {
+  private void nodeLost(WorkEntry entry) {
     entry.host = null;
     entry.placed = false;
     String node = entry.core.nodeAddress();
