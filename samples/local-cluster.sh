@@ -18,7 +18,7 @@ logs=$(mktemp -d)
 
 if [ ! -f "$jar" ]; then
   echo "Building $jar ..."
-  (cd "$root" && mvn -q -B -DskipTests package)
+  (cd "$root" && ./mvnw -q -B -DskipTests package)
 fi
 
 pids=()

@@ -7,7 +7,7 @@ jar="$here/target/fulgur-app.jar"
 logs=$(mktemp -d)
 if [ ! -f "$jar" ]; then
   echo "Building $jar ..."
-  (cd "$here/.." && mvn -q -B -DskipTests package)
+  (cd "$here/.." && ./mvnw -q -B -DskipTests package)
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

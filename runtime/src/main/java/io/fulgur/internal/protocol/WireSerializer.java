@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import io.fulgur.WorkFailure;
 import java.io.NotSerializableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,9 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 /**
  * Fulgur's compact serializer for the messages that cross nodes on every call: the flow's command
  * batches to hosts, the works' events to the flow, output lines and their acknowledgements. Bound
- * in reference.conf; no other Fulgur message has a serializer.
+ * in reference.conf; no other Fulgur message has a serializer. This class is Pekko's side of it
+ * (manifests, the version byte, the batches and acks with their refs); the commands and events in
+ * the batches are {@link WireItems}'.
  *
  * <p>The format: a version byte ({@link #VERSION}), then the message's fields in a fixed order,
  * with varint numbers, length-prefixed UTF-8 strings and explicit codes for every command and
@@ -56,9 +57,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private final ActorRefResolver resolver;
 
   /**
-   * The flow, printer and work refs in messages, both ways: a batch carries two refs, and building
-   * and parsing their paths was half of its cost. Few distinct refs (a flow and a printer per app,
-   * a ref per work that prints); cleared when full.
+   * The flow, printer and work refs in messages, both ways: every batch carries refs, and building
+   * a ref's path or parsing and resolving one would cost as much as the rest of a small batch. Few
+   * distinct refs (a flow and a printer per app, a ref per work that prints); cleared when full.
    */
   private final RefCache refs = new RefCache(4096);
 
@@ -103,11 +104,13 @@ public final class WireSerializer extends SerializerWithStringManifest {
     }
   }
 
+  /** {@link #IDENTIFIER}. */
   @Override
   public int identifier() {
     return IDENTIFIER;
   }
 
+  /** The manifest of a message: its kind, or an event's kind for an event alone. */
   @Override
   public String manifest(Object o) {
     if (o instanceof HostMessage.Batch) {
@@ -124,6 +127,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     throw new IllegalArgumentException("Fulgur's wire serializer cannot write " + o.getClass());
   }
 
+  /** The version byte, then the message's fields in the format's order. */
   @Override
   public byte[] toBinary(Object o) {
     WireWriter out = new WireWriter();
@@ -136,7 +140,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
       out.varlong(b.ack());
       out.varint(b.commands().size());
       for (HostMessage.Command c : b.commands()) {
-        writeCommand(out, c);
+        WireItems.writeCommand(out, c);
       }
     } else if (o instanceof FlowMessage.Batch b) {
       ref(out, b.host());
@@ -146,10 +150,10 @@ public final class WireSerializer extends SerializerWithStringManifest {
       out.varint(b.events().size());
       for (FlowMessage.Event e : b.events()) {
         out.varint(WireTags.Event.of(e).code);
-        writeEvent(out, e);
+        WireItems.writeEvent(out, e);
       }
     } else if (o instanceof FlowMessage.Event e) {
-      writeEvent(out, e);
+      WireItems.writeEvent(out, e);
     } else if (o instanceof HostMessage.Ack a) {
       out.string(a.appId());
       out.fixed(a.token().bytes());
@@ -166,82 +170,6 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   private void ref(WireWriter out, ActorRef<?> ref) {
     out.string(ref == null ? null : refs.format(ref));
-  }
-
-  private static void writeCommand(WireWriter out, HostMessage.Command c) {
-    WireTags.Command tag = WireTags.Command.of(c);
-    out.varint(tag.code);
-    switch (tag) {
-      case PLACE -> {
-        HostMessage.Place p = (HostMessage.Place) c;
-        out.string(p.work());
-        out.shared(p.workClass());
-        out.shared(p.compute());
-        out.varint(
-            (p.parallel() ? 1 : 0) | (p.cacheCalls() ? 2 : 0) | (p.raiseException() ? 4 : 0));
-        out.json(p.instance());
-      }
-      case RUN, RUN_TYPED -> {
-        HostMessage.RunWork r = (HostMessage.RunWork) c;
-        out.string(r.work());
-        out.varlong(r.callId());
-        out.json(r.input());
-        if (tag == WireTags.Command.RUN_TYPED) {
-          out.shared(r.inputClass());
-        }
-      }
-      case STOP -> {
-        HostMessage.StopWork s = (HostMessage.StopWork) c;
-        out.string(s.work());
-        out.string(s.reason());
-        out.bool(s.release());
-      }
-    }
-  }
-
-  private static void writeEvent(WireWriter out, FlowMessage.Event e) {
-    out.string(e.work());
-    switch (WireTags.Event.of(e)) {
-      case PLACEMENT_FAILED -> {
-        FlowMessage.PlacementFailed p = (FlowMessage.PlacementFailed) e;
-        out.shared(p.nodeAddress());
-        out.string(p.message());
-      }
-      case STARTED -> out.varlong(((FlowMessage.Started) e).callId());
-      case QUEUED -> out.varlong(((FlowMessage.Queued) e).callId());
-      case STATE_CHANGED -> out.json(((FlowMessage.StateChanged) e).state());
-      case DONE -> {
-        FlowMessage.Done d = (FlowMessage.Done) e;
-        out.varlong(d.callId());
-        out.json(d.state());
-      }
-      case FAILED -> {
-        FlowMessage.Failed f = (FlowMessage.Failed) e;
-        out.varlong(f.callId());
-        WorkFailure failure = f.failure();
-        out.string(failure.reason());
-        out.string(failure.exceptionClass());
-        out.string(failure.message());
-        out.string(failure.stackTrace());
-        out.json(f.state());
-      }
-      case STOPPED -> {
-        FlowMessage.Stopped s = (FlowMessage.Stopped) e;
-        out.varlong(s.callId());
-        out.string(s.reason());
-      }
-      case RELEASED -> {
-        // the work's name says it all
-      }
-      case OUTPUT -> {
-        List<PrintMessage.Line> lines = ((FlowMessage.Output) e).lines();
-        out.varint(lines.size());
-        for (PrintMessage.Line line : lines) {
-          out.bool(line.err());
-          out.string(line.text());
-        }
-      }
-    }
   }
 
   /**
@@ -278,7 +206,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
           case HOST_ACK ->
               new HostMessage.Ack(in.requiredString("the app id"), token(in), ack(in));
           case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), token(in), ack(in));
-          case EVENT -> readEvent(in, WireTags.Event.ofManifest(manifest));
+          case EVENT -> WireItems.readEvent(in, WireTags.Event.ofManifest(manifest));
         };
     in.end();
     return decoded;
@@ -293,7 +221,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     int n = in.count();
     List<HostMessage.Command> commands = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      commands.add(readCommand(in));
+      commands.add(WireItems.readCommand(in));
     }
     return new HostMessage.Batch(appId, token, flow, seq, ack, commands);
   }
@@ -306,7 +234,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     int n = in.count();
     List<FlowMessage.Event> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      events.add(readEvent(in, WireTags.Event.of(in.varint())));
+      events.add(WireItems.readEvent(in, WireTags.Event.of(in.varint())));
     }
     return new FlowMessage.Batch(host, token, seq, ack, events);
   }
@@ -343,80 +271,4 @@ public final class WireSerializer extends SerializerWithStringManifest {
           "malformed Fulgur message: " + what + " is not an actor ref: " + e.getMessage());
     }
   }
-
-  private static HostMessage.Command readCommand(WireReader in) throws NotSerializableException {
-    WireTags.Command tag = WireTags.Command.of(in.varint());
-    String work = in.requiredString("the work's name");
-    switch (tag) {
-      case PLACE -> {
-        String workClass = in.requiredShared("the work's class");
-        String compute = in.requiredShared("the work's compute");
-        int flags = in.varint();
-        if (flags > 7) {
-          throw new NotSerializableException("malformed Fulgur message: placement flags " + flags);
-        }
-        return new HostMessage.Place(
-            work, workClass, compute, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
-            in.json());
-      }
-      case RUN, RUN_TYPED -> {
-        long callId = in.varlong();
-        JsonNode input = in.json();
-        String inputClass =
-            tag == WireTags.Command.RUN_TYPED ? in.requiredShared("the input's class") : null;
-        return new HostMessage.RunWork(work, callId, input, inputClass);
-      }
-      case STOP -> {
-        String reason = in.requiredString("the reason");
-        return new HostMessage.StopWork(work, reason, in.bool());
-      }
-      default -> throw new NotSerializableException("unknown Fulgur command " + tag);
-    }
-  }
-
-  private static FlowMessage.Event readEvent(WireReader in, WireTags.Event tag)
-      throws NotSerializableException {
-    String work = in.requiredString("the work's name");
-    return switch (tag) {
-      case PLACEMENT_FAILED -> {
-        String node = in.shared();
-        yield new FlowMessage.PlacementFailed(work, node, in.requiredString("the message"));
-      }
-      case STARTED -> new FlowMessage.Started(work, in.varlong());
-      case QUEUED -> new FlowMessage.Queued(work, in.varlong());
-      case STATE_CHANGED -> {
-        JsonNode state = in.json();
-        if (state == null) {
-          throw new NotSerializableException("malformed Fulgur message: a state change without state");
-        }
-        yield new FlowMessage.StateChanged(work, state);
-      }
-      case DONE -> {
-        long callId = in.varlong();
-        yield new FlowMessage.Done(work, callId, in.json());
-      }
-      case FAILED -> {
-        long callId = in.varlong();
-        WorkFailure failure =
-            new WorkFailure(
-                in.requiredString("the failure's reason"), in.string(), in.string(), in.string());
-        yield new FlowMessage.Failed(work, callId, failure, in.json());
-      }
-      case STOPPED -> {
-        long callId = in.varlong();
-        yield new FlowMessage.Stopped(work, callId, in.requiredString("the reason"));
-      }
-      case RELEASED -> new FlowMessage.Released(work);
-      case OUTPUT -> {
-        int n = in.count();
-        List<PrintMessage.Line> lines = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          boolean err = in.bool();
-          lines.add(new PrintMessage.Line(err, in.requiredString("a line")));
-        }
-        yield new FlowMessage.Output(work, lines);
-      }
-    };
-  }
-
 }

@@ -102,18 +102,18 @@ import scala.util.DynamicVariable;
  *       loaded on first use).
  * </ul>
  *
- * <p>200,000 inputs by default, in at most 60 s; {@code mvn verify} runs it in a JVM of its own
+ * <p>200,000 inputs by default, in at most 60 s; {@code ./mvnw verify} runs it in a JVM of its own
  * with {@code -Xmx256m} (execution {@code wire-fuzz} in runtime/pom.xml). On its own, from the
  * project's root:
  *
  * <pre>
- * mvn -B -o -q test -pl runtime -Dtest=WireFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * ./mvnw -B -o -q test -pl runtime -Dtest=WireFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
  * <p>A longer run (the time limit grows with the count), another seed:
  *
  * <pre>
- * mvn -B -o -q test -pl runtime -Dtest=WireFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+ * ./mvnw -B -o -q test -pl runtime -Dtest=WireFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dfulgur.fuzz.count=5000000 -Dfulgur.fuzz.seed=12345
  * </pre>
  *

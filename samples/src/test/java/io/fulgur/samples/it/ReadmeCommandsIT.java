@@ -39,7 +39,10 @@ import org.junit.jupiter.api.Timeout;
  * must exit 0 within three minutes in all. New commands in the README are picked up as they come.
  *
  * <ul>
- *   <li>{@code mvn ... verify} (the suite this test is part of) and {@code install} or {@code
+ *   <li>Maven runs through the project's wrapper, {@code ./mvnw}, as the README says: a README
+ *       command that calls the installed {@code mvn} fails the test, since a fresh machine may
+ *       have none or another version.
+ *   <li>{@code ./mvnw ... verify} (the suite this test is part of) and {@code install} or {@code
  *       deploy} (they would write outside the project) are skipped.
  *   <li>Maven runs with {@code -Dbench.quick=true} in {@code MAVEN_OPTS}, so the benchmark command
  *       is a smoke run.
@@ -50,7 +53,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The commands run in copies of the project's sources under {@code target/readme-commands/}:
  * they build and package the modules themselves, and a copy keeps them from rewriting this
- * build's jars and classes while it uses them. The benchmark commands ({@code mvn ... -pl
+ * build's jars and classes while it uses them. The benchmark commands ({@code ./mvnw ... -pl
  * benchmarks}) run in a copy of their own, beside the others. Each command's output is kept in
  * {@code target/it-logs/readme-line-N.log}, N its line in README.md.
  */
@@ -59,6 +62,8 @@ class ReadmeCommandsIT {
   private static final Duration STOP = Duration.ofSeconds(15);
   private static final Set<String> NOT_COPIED = Set.of("target", ".git", ".idea");
   private static final Set<String> SKIPPED_GOALS = Set.of("verify", "install", "deploy");
+  /** How the README runs Maven: the wrapper at the project's root. */
+  private static final String MAVEN = "./mvnw";
 
   private final List<Process> started = new CopyOnWriteArrayList<>();
 
@@ -68,8 +73,18 @@ class ReadmeCommandsIT {
       return List.of(text.split("\\s+"));
     }
 
+    /** A Maven command, through the wrapper. */
+    boolean isMaven() {
+      return words().get(0).equals(MAVEN);
+    }
+
+    /** A Maven command run by the installed {@code mvn} rather than the wrapper. */
+    boolean isInstalledMaven() {
+      return words().get(0).equals("mvn");
+    }
+
     boolean isSkipped() {
-      return words().get(0).equals("mvn") && words().stream().anyMatch(SKIPPED_GOALS::contains);
+      return isMaven() && words().stream().anyMatch(SKIPPED_GOALS::contains);
     }
 
     /** {@code fulgur node}: a node that stays up until it is stopped. */
@@ -87,11 +102,11 @@ class ReadmeCommandsIT {
       return i >= 0 && i + 1 < w.size() ? Integer.parseInt(w.get(i + 1)) : -1;
     }
 
-    /** An {@code mvn} command that builds the benchmarks only. */
+    /** A Maven command that builds the benchmarks only. */
     boolean isBenchmark() {
       List<String> w = words();
       int i = w.indexOf("-pl");
-      return w.get(0).equals("mvn")
+      return isMaven()
           && i >= 0
           && i + 1 < w.size()
           && w.get(i + 1).equals("benchmarks");
@@ -116,8 +131,10 @@ class ReadmeCommandsIT {
     List<Command> commands = commandsOf(root.resolve("README.md"));
     assertThat(commands)
         .as("command lines in README.md's sh blocks")
-        .anyMatch(c -> c.words().get(0).equals("mvn") && !c.isSkipped())
-        .anyMatch(Command::isNode);
+        .anyMatch(c -> c.isMaven() && !c.isSkipped())
+        .anyMatch(Command::isNode)
+        .as("README commands that call the installed mvn instead of " + MAVEN)
+        .noneMatch(Command::isInstalledMaven);
     for (Command c : commands) {
       if (c.isSkipped()) {
         report(c, "skipped", System.nanoTime());
@@ -256,9 +273,11 @@ class ReadmeCommandsIT {
   }
 
   /**
-   * Runs the line with {@code sh} in {@code project}, with this JVM's Java and the building
-   * Maven first on the path, Maven on the building Maven's local repository, and no {@code
-   * FULGUR_*} variables (the README's defaults apply).
+   * Runs the line with {@code sh} in {@code project}, with this JVM's Java first on the path and
+   * as {@code JAVA_HOME} (the wrapper's Maven runs on it), Maven on the building Maven's local
+   * repository, and no {@code FULGUR_*} variables (the README's defaults apply). The wrapper
+   * takes its Maven from {@code MAVEN_USER_HOME} (default {@code ~/.m2}), downloading it once
+   * if a build before has not.
    */
   private Process start(Command command, Path project, Path log) throws IOException {
     ProcessBuilder builder =
@@ -270,12 +289,7 @@ class ReadmeCommandsIT {
     env.keySet().removeIf(k -> k.startsWith("FULGUR_"));
     String javaHome = System.getProperty("java.home");
     env.put("JAVA_HOME", javaHome);
-    String path = Path.of(javaHome, "bin") + File.pathSeparator + env.getOrDefault("PATH", "");
-    String mavenHome = System.getProperty("maven.home");
-    if (mavenHome != null && !mavenHome.isEmpty()) {
-      path = Path.of(mavenHome, "bin") + File.pathSeparator + path;
-    }
-    env.put("PATH", path);
+    env.put("PATH", Path.of(javaHome, "bin") + File.pathSeparator + env.getOrDefault("PATH", ""));
     String mavenOpts = env.getOrDefault("MAVEN_OPTS", "") + " -Dbench.quick=true";
     String repository = System.getProperty("maven.repo.local");
     if (repository != null && !repository.isEmpty()) {
@@ -383,7 +397,7 @@ class ReadmeCommandsIT {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
             if (!NOT_COPIED.contains(file.getFileName().toString())) {
-              // the attributes keep samples/fulgur executable
+              // the attributes keep mvnw and samples/fulgur executable
               Path copy = to.resolve(from.relativize(file));
               Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
             }
