@@ -240,7 +240,7 @@ class NodeHostTest {
     numbers.sort(null);
     String previous = null;
     for (long n : numbers) {
-      String name = NodeHost.childName(n);
+      String name = WorkActors.childName(n);
       if (previous != null && !previous.equals(name)) {
         assertThat(name).as("name of work number %d", n).isGreaterThan(previous);
       }
@@ -250,11 +250,11 @@ class NodeHostTest {
 
   @Test
   void childNamesAreShortValidActorNames() {
-    assertThat(NodeHost.childName(0)).isEqualTo("a0");
-    assertThat(NodeHost.childName(36)).isEqualTo("b10");
-    assertThat(NodeHost.childName(Long.MAX_VALUE)).hasSize(14);
+    assertThat(WorkActors.childName(0)).isEqualTo("a0");
+    assertThat(WorkActors.childName(36)).isEqualTo("b10");
+    assertThat(WorkActors.childName(Long.MAX_VALUE)).hasSize(14);
     for (long n : new long[] {0, 35, 36, 1295, 1296, Long.MAX_VALUE}) {
-      assertThat(ActorPath.isValidPathElement(NodeHost.childName(n))).isTrue();
+      assertThat(ActorPath.isValidPathElement(WorkActors.childName(n))).isTrue();
     }
   }
 }
