@@ -18,6 +18,10 @@ import java.util.List;
  * <p>The fan-out scenarios also run, side by side with the no-op works, fan-outs whose works
  * carry three public state fields and three private constructor-given fields, and show what the
  * private ones cost against the public ones ({@code fanout fanoutproc}: only those rows).
+ *
+ * <p>Hazelcast asks for JVM flags (access to JDK internals) that no build should need; when the
+ * JVM this starts in lacks them, as Maven's does under {@code mvn exec:java}, the benchmarks run
+ * in a JVM of their own that has them ({@link JavaProcesses#runWithHazelcastFlags}).
  */
 public final class Benchmarks {
   private final BenchRun run;
@@ -39,8 +43,14 @@ public final class Benchmarks {
    * quick} among them, or the system property {@code bench.quick=true}, makes it a smoke run; the
    * property lets a check run a command as written, arguments and all, in a smoke run. A smoke run
    * of every scenario fails unless every system produced its figures ({@link SmokeRunCheck}).
+   * System properties {@code fulgur.*}, {@code pekko.*}, {@code bench.*} and {@code hazelcast.*}
+   * apply to every JVM of the run.
    */
   public static void main(String[] args) throws Exception {
+    if (!JavaProcesses.hasHazelcastFlags()) {
+      JavaProcesses.runWithHazelcastFlags(Benchmarks.class, args);
+      return;
+    }
     List<String> list = new ArrayList<>(Arrays.asList(args));
     boolean quick = list.remove("quick") | Boolean.getBoolean("bench.quick");
     Benchmarks b = new Benchmarks(quick);
