@@ -16,7 +16,7 @@ final class SmokeRunCheck {
   static final int LEAST_ROWS = 22;
 
   /** Throws, naming every problem, unless {@code rows} are what a run of every scenario makes. */
-  static void verify(List<Benchmarks.Row> rows) {
+  static void verify(List<Row> rows) {
     List<String> problems = new ArrayList<>();
     if (rows.size() < LEAST_ROWS) {
       problems.add(rows.size() + " rows, fewer than " + LEAST_ROWS);
@@ -32,7 +32,7 @@ final class SmokeRunCheck {
         }
       }
     }
-    for (Benchmarks.Row row : rows) {
+    for (Row row : rows) {
       for (double[] values : new double[][] {row.fulgur(), row.pekko(), row.hazelcast()}) {
         if (values != null) {
           for (double v : values) {

@@ -32,7 +32,7 @@ final class WireCost {
   private WireCost() {}
 
   /** Adds a bytes row and a time row per message to {@code rows}. */
-  static void measure(boolean quick, int iterations, List<Benchmarks.Row> rows)
+  static void measure(boolean quick, int iterations, List<Row> rows)
       throws NotSerializableException {
     ActorSystem<Void> system =
         NodeSystem.start(
@@ -60,9 +60,9 @@ final class WireCost {
             micros[it] = (System.nanoTime() - start) / 1000.0 / ops;
           }
         }
-        rows.add(new Benchmarks.Row("wire, " + m.getKey() + ": bytes", "B", false,
+        rows.add(new Row("wire, " + m.getKey() + ": bytes", "B", false,
             new double[] {bytes.length}, null, null));
-        rows.add(new Benchmarks.Row("wire, " + m.getKey() + ": serialise + deserialise", "us",
+        rows.add(new Row("wire, " + m.getKey() + ": serialise + deserialise", "us",
             false, micros, null, null));
       }
     } finally {
