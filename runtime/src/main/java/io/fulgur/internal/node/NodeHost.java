@@ -10,6 +10,7 @@ import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
+import io.fulgur.internal.dispatch.CallThreads;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;

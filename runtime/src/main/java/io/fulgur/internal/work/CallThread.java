@@ -1,6 +1,6 @@
 package io.fulgur.internal.work;
 
-import io.fulgur.internal.node.CallThreads;
+import io.fulgur.internal.dispatch.CallThreads;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

@@ -10,8 +10,8 @@ import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
-import io.fulgur.internal.node.CallThreads;
-import io.fulgur.internal.node.NodeThreading;
+import io.fulgur.internal.dispatch.CallThreads;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -37,7 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each outside any actor: a
- * sequential call on the node's thread lent to it ({@link NodeThreading#lend}), otherwise on a
+ * sequential call on the node's thread lent to it ({@link ThreadingMode#lend}), otherwise on a
  * runner thread, once the node's {@link CallThreads} have one; reports Queued (a call still
  * waiting for a thread after a short delay), Started (after a short delay on its thread, or never
  * for a call whose Done says it), Done, Failed and Stopped to the flow through the node's host,

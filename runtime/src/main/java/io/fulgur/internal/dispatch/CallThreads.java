@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -29,7 +29,7 @@ public final class CallThreads {
    * nothing done, otherwise, and always when {@code threading} lends no thread (then the caller
    * {@link #execute}s it).
    */
-  public boolean lend(Runnable call, NodeThreading threading) {
+  public boolean lend(Runnable call, ThreadingMode threading) {
     if (!runners.hold()) {
       return false;
     }

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
@@ -12,9 +12,9 @@ import java.util.Set;
  * a call, hand a call's report over to it) goes through here, so that neither happens on Pekko's
  * dispatchers.
  */
-public enum NodeThreading {
+public enum ThreadingMode {
   /**
-   * Fulgur's executors ({@link NodeExecutor}, the flow's {@code FlowExecutor}, {@link
+   * Fulgur's executors ({@link NodeExecutor}, the flow's {@link FlowExecutor}, {@link
    * SelectorExecutor}): a sequential call or the flow may borrow the node's thread, and a finished
    * call's report runs on the call's thread.
    */
@@ -52,11 +52,11 @@ public enum NodeThreading {
   /** Where Pekko looks up the dispatchers of Artery and of its TCP and UDP layers. */
   private static final List<String> POINTERS = pointers();
 
-  /** The flow's executor, by name: the flow package builds on this one, not the other way. */
-  static final String FLOW_EXECUTOR = "io.fulgur.internal.flow.FlowExecutor";
-
   private static final Set<String> FULGUR_EXECUTORS =
-      Set.of(NodeExecutor.class.getName(), SelectorExecutor.class.getName(), FLOW_EXECUTOR);
+      Set.of(
+          NodeExecutor.class.getName(),
+          SelectorExecutor.class.getName(),
+          FlowExecutor.class.getName());
 
   /**
    * Lends the thread the caller runs on to {@code call}, to run once the caller's dispatcher task
@@ -69,7 +69,7 @@ public enum NodeThreading {
   public abstract void handOver(Runnable report);
 
   /** The threading of a node's resolved config. */
-  public static NodeThreading of(Config full) {
+  public static ThreadingMode of(Config full) {
     return full.getBoolean(KEY) ? CUSTOM : PEKKO;
   }
 
@@ -80,7 +80,7 @@ public enum NodeThreading {
    * Fulgur's dispatchers gets Pekko's default from {@code pekkoReference} back. Over any config:
    * off means that no Fulgur executor runs.
    */
-  static Config configure(Config full, Config pekkoReference) {
+  public static Config configure(Config full, Config pekkoReference) {
     if (of(full) == CUSTOM) {
       return full;
     }

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,6 @@ import io.fulgur.LocalCluster;
 import io.fulgur.Work;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.flow.FlowActor;
-import io.fulgur.internal.flow.FlowExecutor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ class ThreadingModeTest {
       org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
       String artery = config.getString("pekko.remote.artery.advanced.use-dispatcher");
       return new Facts(
-          config.getBoolean(NodeThreading.KEY),
+          config.getBoolean(ThreadingMode.KEY),
           artery,
           config.getString("pekko.io.tcp.worker-dispatcher"),
           config.getString("pekko.io.tcp.selector-dispatcher"),
@@ -148,7 +147,7 @@ class ThreadingModeTest {
 
   /** The threading this JVM's system property asks every node for (on when it is not set). */
   static boolean customThreadingByDefault() {
-    String property = System.getProperty(NodeThreading.KEY);
+    String property = System.getProperty(ThreadingMode.KEY);
     return property == null || ConfigFactory.parseString("v = " + property).getBoolean("v");
   }
 
@@ -193,7 +192,7 @@ class ThreadingModeTest {
     ProbeFlow flow = new ProbeFlow(CloudCompute.DEFAULT);
     Config embeddedOff =
         ConfigFactory.parseString(
-            NodeThreading.KEY + " = off\nfulgur.node.serve-all-roles = on");
+            ThreadingMode.KEY + " = off\nfulgur.node.serve-all-roles = on");
     new App(flow, embeddedOff).run();
     assertPekkoThreading(flow, leftOver);
   }
@@ -229,7 +228,7 @@ class ThreadingModeTest {
     try (LocalCluster cluster = LocalCluster.start("cpu")) {
       ProbeFlow flow = new ProbeFlow(new CloudCompute("cpu"));
       Config flowNodeOff =
-          ConfigFactory.parseString(NodeThreading.KEY + " = off").withFallback(cluster.appConfig());
+          ConfigFactory.parseString(ThreadingMode.KEY + " = off").withFallback(cluster.appConfig());
       new App(flow, flowNodeOff).run();
       assertThat(flow.facts.customThreading()).isFalse();
       assertThat(flow.facts.arteryDispatcher())
