@@ -1,6 +1,5 @@
 package io.fulgur.internal.dispatch;
 
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -9,31 +8,28 @@ import java.util.concurrent.ThreadFactory;
  * fulgur.node.max-call-threads}. A call beyond that waits, in the order calls came, until a thread
  * is free: the node never starts more threads than it can afford, however many calls arrive.
  */
-public final class CallThreads {
+final class CallThreads implements NodeThreads {
   /** The setting that caps the threads. */
-  public static final String MAX_KEY = "fulgur.node.max-call-threads";
+  static final String MAX_KEY = "fulgur.node.max-call-threads";
 
+  private final ThreadingMode mode;
   private final RunnerPool runners;
 
   /**
    * Threads made by {@code factory}: at most {@code maxThreads}, as many short calls at once as
-   * {@code width} (the cores).
+   * {@code width} (the cores); node threads are lent only as {@code mode} allows.
    */
-  public CallThreads(ThreadFactory factory, int width, int maxThreads) {
+  CallThreads(ThreadingMode mode, ThreadFactory factory, int width, int maxThreads) {
+    this.mode = mode;
     this.runners = new RunnerPool(factory, width, maxThreads, MAX_KEY);
   }
 
-  /**
-   * Lends the node's thread to {@code call} (a sequential call, which its flow waits for), if the
-   * caller is on the node's thread at the top of a task and the cap leaves a thread; false, and
-   * nothing done, otherwise, and always when {@code threading} lends no thread (then the caller
-   * {@link #execute}s it).
-   */
-  public boolean lend(Runnable call, ThreadingMode threading) {
+  @Override
+  public boolean lend(Runnable call) {
     if (!runners.hold()) {
       return false;
     }
-    if (threading.lend(
+    if (mode.lend(
         () -> {
           try {
             call.run();
@@ -47,25 +43,22 @@ public final class CallThreads {
     return false;
   }
 
-  /**
-   * Runs {@code call} on a runner thread: at once while the cap leaves a thread, else once one is
-   * free, after the calls that waited before it.
-   *
-   * @throws RejectedExecutionException when the node is shutting down, or the JVM gives no thread
-   */
+  @Override
   public void execute(Runnable call) {
     runners.execute(call);
   }
 
-  /**
-   * Takes back a call given to {@link #execute} that still waits for a thread: true if it did (the
-   * call never runs), false if the call has been taken by a thread already.
-   */
+  @Override
   public boolean cancel(Runnable call) {
     return runners.cancel(call);
   }
 
-  /** Stops the runners: queued calls never run, running ones are interrupted. */
+  @Override
+  public void handOver(Runnable report) {
+    mode.handOver(report);
+  }
+
+  @Override
   public void shutdownNow() {
     runners.shutdownNow();
   }

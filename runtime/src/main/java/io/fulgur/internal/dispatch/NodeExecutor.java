@@ -161,7 +161,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    * Runs {@code report} (a tell to an actor on this dispatcher) so that the dispatcher work it sets
    * off runs on the calling thread.
    */
-  public static void handOver(Runnable report) {
+  static void handOver(Runnable report) {
     int[] depth = DEPTH.get();
     depth[0]++;
     try {
@@ -176,7 +176,7 @@ public final class NodeExecutor extends ExecutorServiceConfigurator {
    * done, while another thread serves the node. Returns false, and does nothing, when the caller is
    * not on the node's thread at the top of a task (then the caller runs {@code call} elsewhere).
    */
-  public static boolean lend(Runnable call) {
+  static boolean lend(Runnable call) {
     Pool.Worker worker = WORKER.get();
     if (worker == null || DEPTH.get()[0] != 0 || !worker.mayLend || worker.borrowed != null) {
       return false;

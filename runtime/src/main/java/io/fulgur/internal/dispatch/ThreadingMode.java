@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * The threads a node runs on ({@code fulgur.node.custom-threading}): Fulgur's executors, or
  * Pekko's own dispatchers. What the node's actors may do with the thread they run on (lend it to
- * a call, hand a call's report over to it) goes through here, so that neither happens on Pekko's
- * dispatchers.
+ * a call, hand a call's report over to it) goes through here ({@link NodeThreads} asks), so that
+ * neither happens on Pekko's dispatchers.
  */
 public enum ThreadingMode {
   /**
@@ -20,12 +20,12 @@ public enum ThreadingMode {
    */
   CUSTOM {
     @Override
-    public boolean lend(Runnable call) {
+    boolean lend(Runnable call) {
       return NodeExecutor.lend(call);
     }
 
     @Override
-    public void handOver(Runnable report) {
+    void handOver(Runnable report) {
       NodeExecutor.handOver(report);
     }
   },
@@ -36,12 +36,12 @@ public enum ThreadingMode {
    */
   PEKKO {
     @Override
-    public boolean lend(Runnable call) {
+    boolean lend(Runnable call) {
       return false;
     }
 
     @Override
-    public void handOver(Runnable report) {
+    void handOver(Runnable report) {
       report.run();
     }
   };
@@ -63,10 +63,10 @@ public enum ThreadingMode {
    * is done; false, and nothing done, when it cannot (the caller then runs {@code call} on a
    * thread of its own).
    */
-  public abstract boolean lend(Runnable call);
+  abstract boolean lend(Runnable call);
 
   /** Runs {@code report} (a tell) so that the dispatcher work it sets off may run on this thread. */
-  public abstract void handOver(Runnable report);
+  abstract void handOver(Runnable report);
 
   /** The threading of a node's resolved config. */
   public static ThreadingMode of(Config full) {

@@ -10,7 +10,7 @@ import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
-import io.fulgur.internal.dispatch.CallThreads;
+import io.fulgur.internal.dispatch.NodeThreads;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
@@ -112,9 +112,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final String address;
   /**
    * The threads of calls: as many short ones at once as there are cores, at most {@code
-   * fulgur.node.max-call-threads} in all ({@link CallThreads}).
+   * fulgur.node.max-call-threads} in all ({@link NodeThreads}).
    */
-  private final CallThreads calls;
+  private final NodeThreads calls;
   private final Map<String, AppLink> apps = new HashMap<>();
   /** Apps and senders whose commands were refused, the latest ones: each is logged once. */
   private final Set<String> refusedFrom = latest(GONE_APPS_KEPT);
@@ -157,8 +157,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.serveAllRoles = settings.serveAllRoles();
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
     this.calls =
-        new CallThreads(
-            runnerThreads(), Runtime.getRuntime().availableProcessors(), settings.maxCallThreads());
+        NodeThreads.forCalls(
+            settings.threading(),
+            runnerThreads(),
+            Runtime.getRuntime().availableProcessors(),
+            settings.maxCallThreads());
     this.node =
         new WorkActor.Node(
             context.getSelf(),
