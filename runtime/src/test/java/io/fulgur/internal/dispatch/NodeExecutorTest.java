@@ -328,7 +328,7 @@ class NodeExecutorTest {
     return NodeExecutor.shared(
         system,
         () ->
-            new NodeExecutor.Pool(
+            new NodePool(
                 r -> new Thread(r, "shared-" + system.hashCode()),
                 1,
                 NodeExecutor.DEFAULT_BACKLOG));

@@ -116,6 +116,8 @@ class ThreadingModeTest {
     List<String> executors =
         List.of(
             NodeExecutor.class.getName(),
+            NodePool.class.getName(),
+            NodeWorker.class.getName(),
             SelectorExecutor.class.getName(),
             FlowExecutor.class.getName());
     return Thread.getAllStackTraces().entrySet().stream()
@@ -178,7 +180,7 @@ class ThreadingModeTest {
     assertThat(facts.customThreading()).isTrue();
     assertThat(facts.arteryDispatcher()).isEqualTo("fulgur.work-dispatcher");
     assertThat(facts.tcpSelectorDispatcher()).isEqualTo("fulgur.selector-dispatcher");
-    assertThat(facts.workExecutor()).isInstanceOf(NodeExecutor.Pool.class);
+    assertThat(facts.workExecutor()).isInstanceOf(NodePool.class);
     assertThat(facts.arteryExecutor()).isSameAs(facts.workExecutor());
     assertThat(executor(facts.flowDispatcher()).getClass().getName())
         .startsWith(FlowExecutor.class.getName());
