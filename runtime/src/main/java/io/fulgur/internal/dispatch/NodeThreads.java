@@ -35,8 +35,8 @@ public interface NodeThreads {
   boolean cancel(Runnable call);
 
   /**
-   * Runs {@code report} (a tell to an actor on the node's dispatcher) so that the dispatcher work it
-   * sets off may run on the calling thread; a plain tell when custom threading is off.
+   * Runs {@code report} (a tell to an actor on the node's dispatcher) so that the dispatcher work
+   * it sets off may run on the calling thread; a plain tell when custom threading is off.
    */
   void handOver(Runnable report);
 
@@ -47,7 +47,8 @@ public interface NodeThreads {
    * A node's threads of calls, made by {@code factory}: at most {@code maxThreads} (runners and
    * lent node threads together), as many short calls at once as {@code width} (the cores).
    */
-  static NodeThreads forCalls(ThreadingMode mode, ThreadFactory factory, int width, int maxThreads) {
+  static NodeThreads forCalls(
+      ThreadingMode mode, ThreadFactory factory, int width, int maxThreads) {
     return new CallThreads(mode, factory, width, maxThreads);
   }
 
