@@ -5,9 +5,9 @@ import static io.fulgur.Conditions.runApp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import io.fulgur.internal.node.NodeExecutor;
+import io.fulgur.internal.dispatch.NodeExecutor;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.node.NodeSystem;
-import io.fulgur.internal.node.NodeThreading;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +167,7 @@ class LentNodeThreadTest {
       first.get(30, TimeUnit.SECONDS);
       assertThat(RELEASED).isTrue();
       boolean custom =
-          NodeThreading.of(NodeSystem.resolve(ConfigFactory.empty())) == NodeThreading.CUSTOM;
+          ThreadingMode.of(NodeSystem.resolve(ConfigFactory.empty())) == ThreadingMode.CUSTOM;
       assertThat(WAITER_ON_LENT_THREAD.get())
           .as("the call ran on the node's lent thread (custom threading) or a runner thread")
           .isEqualTo(custom);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.node.NodeSystem;
-import io.fulgur.internal.node.NodeThreading;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -169,7 +169,7 @@ class NodeLossTest {
   void aNodeOnFulgursThreadingRefusesASelectorDispatcherThatCouldBlock() {
     // with custom threading off no selector runs on fulgur.selector-dispatcher: nothing to refuse
     assumeTrue(
-        NodeThreading.of(NodeSystem.resolve(ConfigFactory.empty())) == NodeThreading.CUSTOM,
+        ThreadingMode.of(NodeSystem.resolve(ConfigFactory.empty())) == ThreadingMode.CUSTOM,
         "custom threading is off in this JVM");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

@@ -9,8 +9,8 @@ import io.fulgur.CloudCompute;
 import io.fulgur.Flow;
 import io.fulgur.Node;
 import io.fulgur.Work;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.node.NodeSystem;
-import io.fulgur.internal.node.NodeThreading;
 import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -41,8 +41,8 @@ class ClusterConfigTest {
 
   @Test
   void fulgurCustomThreadingFromTheEnvironmentReachesTheNode() {
-    assertThat(NodeThreading.of(NodeSystem.resolve(ClusterConfig.load())))
-        .isEqualTo(NodeThreading.CUSTOM);
+    assertThat(ThreadingMode.of(NodeSystem.resolve(ClusterConfig.load())))
+        .isEqualTo(ThreadingMode.CUSTOM);
     // as with FULGUR_CUSTOM_THREADING=off in the environment (HOCON looks the variable up in the
     // config it resolves against first)
     Config deployment =
@@ -52,7 +52,7 @@ class ClusterConfigTest {
                     ClusterConfig.class.getClassLoader(), ClusterConfig.RESOURCE))
             .resolve();
     Config node = NodeSystem.resolve(deployment);
-    assertThat(NodeThreading.of(node)).isEqualTo(NodeThreading.PEKKO);
+    assertThat(ThreadingMode.of(node)).isEqualTo(ThreadingMode.PEKKO);
     assertThat(node.getString("pekko.remote.artery.advanced.use-dispatcher"))
         .isEqualTo("pekko.remote.default-remote-dispatcher");
   }

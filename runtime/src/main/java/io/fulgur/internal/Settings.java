@@ -1,8 +1,8 @@
 package io.fulgur.internal;
 
 import com.typesafe.config.Config;
-import io.fulgur.internal.node.NodeThreading;
-import io.fulgur.internal.node.SelectorExecutor;
+import io.fulgur.internal.dispatch.SelectorExecutor;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.protocol.WireSize;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +35,7 @@ public record Settings(
     int maxInstanceSize,
     int maxValueSize,
     List<String> allowedPackages,
-    NodeThreading threading,
+    ThreadingMode threading,
     Channel channel) {
 
   /**
@@ -100,7 +100,7 @@ public record Settings(
         cappedBytes(f, "work.max-instance-size", budget),
         cappedBytes(f, "work.max-value-size", budget),
         allowedPackages(f),
-        NodeThreading.of(config),
+        ThreadingMode.of(config),
         new Channel(
             atLeastOne(f, "channel.window"),
             associationWindow(config),

@@ -5,7 +5,7 @@ import io.fulgur.internal.channel.AssociationWindows;
 import io.fulgur.internal.channel.ChannelReceiver;
 import io.fulgur.internal.channel.ChannelSender;
 import io.fulgur.internal.channel.LossHook;
-import io.fulgur.internal.node.NodeThreading;
+import io.fulgur.internal.dispatch.NodeThreads;
 import io.fulgur.internal.protocol.AppToken;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -41,7 +41,7 @@ final class HostChannels {
   private final AppToken token;
   private final ActorRef<FlowMessage> flow;
   private final Settings.Channel settings;
-  private final NodeThreading threading;
+  private final NodeThreads threading;
   private final TimerScheduler<FlowMessage> timers;
   private final AssociationWindows windows;
   private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
@@ -63,7 +63,7 @@ final class HostChannels {
     this.token = token;
     this.flow = flow;
     this.settings = settings.channel();
-    this.threading = settings.threading();
+    this.threading = NodeThreads.forReports(settings.threading());
     this.timers = timers;
     this.windows = windows;
   }

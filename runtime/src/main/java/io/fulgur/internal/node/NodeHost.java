@@ -3,6 +3,7 @@ package io.fulgur.internal.node;
 import io.fulgur.WorkFailure;
 import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.dispatch.NodeThreads;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -39,9 +40,9 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   private final String address;
   /**
    * The threads of calls: as many short ones at once as there are cores, at most {@code
-   * fulgur.node.max-call-threads} in all ({@link CallThreads}).
+   * fulgur.node.max-call-threads} in all ({@link NodeThreads}).
    */
-  private final CallThreads calls;
+  private final NodeThreads calls;
   private final AppLinks links;
   private final WorkActors workActors;
 
@@ -55,8 +56,11 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
     this.settings = settings;
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
     this.calls =
-        new CallThreads(
-            runnerThreads(), Runtime.getRuntime().availableProcessors(), settings.maxCallThreads());
+        NodeThreads.forCalls(
+            settings.threading(),
+            runnerThreads(),
+            Runtime.getRuntime().availableProcessors(),
+            settings.maxCallThreads());
     this.links = new AppLinks(context, settings);
     this.workActors =
         new WorkActors(

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.fulgur.internal.Settings;
+import io.fulgur.internal.dispatch.ThreadingMode;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
@@ -66,13 +67,13 @@ public final class NodeSystem {
    * pekko.cluster.roles}. {@code fulgur.wire.version} is {@link WireVersion#CURRENT}, above
    * everything: the join check compares it, so no config may claim a wire format this build does
    * not speak. With {@code fulgur.node.custom-threading = off}, from any of those sources, the
-   * node runs on Pekko's own dispatchers ({@link NodeThreading#configure}).
+   * node runs on Pekko's own dispatchers ({@link ThreadingMode#configure}).
    */
   public static Config resolve(Config user) {
     ClassLoader loader = NodeSystem.class.getClassLoader();
     Config reference = ConfigFactory.defaultReference(loader);
     Config full =
-        NodeThreading.configure(
+        ThreadingMode.configure(
             ConfigFactory.defaultOverrides(loader)
                 .withFallback(user)
                 .withFallback(ConfigFactory.parseResources(loader, "fulgur-node-defaults.conf"))

@@ -1,6 +1,6 @@
 package io.fulgur.internal.work;
 
-import io.fulgur.internal.node.CallThreads;
+import io.fulgur.internal.dispatch.NodeThreads;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * own tasks (a node thread lent to the call) the moment the call ends, and must never get an
  * interrupt or a {@code ThreadDeath} meant for a call that has left it.
  *
- * <p>Before that, the call may wait for a thread ({@link CallThreads}): whether it has begun, and
+ * <p>Before that, the call may wait for a thread ({@link NodeThreads}): whether it has begun, and
  * whether its flow was told it waits, are kept here, so that RUNNING is reported only once the
  * call is on its thread.
  */
@@ -67,7 +67,7 @@ final class CallThread {
    * Takes the call back from {@code threads} if it still waits for a thread: true if it never
    * runs now.
    */
-  synchronized boolean cancel(CallThreads threads) {
+  synchronized boolean cancel(NodeThreads threads) {
     if (!begun && !cancelled && task != null && threads.cancel(task)) {
       cancelled = true;
     }

@@ -10,8 +10,7 @@ import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
-import io.fulgur.internal.node.CallThreads;
-import io.fulgur.internal.node.NodeThreading;
+import io.fulgur.internal.dispatch.NodeThreads;
 import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
@@ -37,8 +36,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each outside any actor: a
- * sequential call on the node's thread lent to it ({@link NodeThreading#lend}), otherwise on a
- * runner thread, once the node's {@link CallThreads} have one; reports Queued (a call still
+ * sequential call on the node's thread lent to it ({@link NodeThreads#lend}), otherwise on a
+ * runner thread, once the node's {@link NodeThreads} have one; reports Queued (a call still
  * waiting for a thread after a short delay), Started (after a short delay on its thread, or never
  * for a call whose Done says it), Done, Failed and Stopped to the flow through the node's host,
  * which batches them; sends the
@@ -73,7 +72,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    */
   public record Node(
       ActorRef<HostMessage> host,
-      CallThreads calls,
+      NodeThreads calls,
       OutputBudget outputBudget,
       Settings settings,
       String address) {}
@@ -116,7 +115,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final ActorRef<HostMessage> host;
   /** The app's flow: only its address is read (is the flow on another node?). */
   private final ActorRef<FlowMessage> flow;
-  private final CallThreads calls;
+  private final NodeThreads calls;
   private final Settings settings;
   private final boolean hasState;
   /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
@@ -370,7 +369,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
             });
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
-    if (!options.parallel() && calls.lend(call, settings.threading())) {
+    if (!options.parallel() && calls.lend(call)) {
       return;
     }
     try {
@@ -527,7 +526,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } else {
       // the flow waits for this call: its report and Done go out from this thread, without
       // waking the node's thread (NodeExecutor)
-      settings.threading().handOver(() -> self.tell(finished));
+      calls.handOver(() -> self.tell(finished));
     }
   }
 

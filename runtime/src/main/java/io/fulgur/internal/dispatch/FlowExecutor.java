@@ -1,7 +1,6 @@
-package io.fulgur.internal.flow;
+package io.fulgur.internal.dispatch;
 
 import com.typesafe.config.Config;
-import io.fulgur.internal.node.NodeExecutor;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;

@@ -1,11 +1,11 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.internal.Settings;
-import io.fulgur.internal.flow.FlowExecutor;
+import io.fulgur.internal.node.NodeSystem;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** {@code fulgur.node.custom-threading}: what each value makes of a node's config. */
-class NodeThreadingTest {
+class ThreadingModeConfigTest {
   static final String ARTERY = "pekko.remote.artery.advanced.use-dispatcher";
   static final String TCP_WORKER = "pekko.io.tcp.worker-dispatcher";
   static final String TCP_SELECTOR = "pekko.io.tcp.selector-dispatcher";
@@ -26,7 +26,7 @@ class NodeThreadingTest {
   @Test
   void onRunsArteryAndTheTcpLayerOnFulgursDispatchers() {
     // the system property would win over the config (it is off in the pekko-threading run)
-    Config full = withProperty(null, () -> resolve(NodeThreading.KEY + " = on"));
+    Config full = withProperty(null, () -> resolve(ThreadingMode.KEY + " = on"));
     assertThat(full.getString(ARTERY)).isEqualTo("fulgur.work-dispatcher");
     assertThat(full.getString(TCP_WORKER)).isEqualTo("fulgur.work-dispatcher");
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("fulgur.selector-dispatcher");
@@ -35,12 +35,12 @@ class NodeThreadingTest {
     assertThat(full.getString("pekko.cluster.use-dispatcher")).isEqualTo("fulgur.cluster-dispatcher");
     assertThat(full.getString("fulgur.work-dispatcher.executor"))
         .isEqualTo(NodeExecutor.class.getName());
-    assertThat(Settings.from(full).threading()).isEqualTo(NodeThreading.CUSTOM);
+    assertThat(Settings.from(full).threading()).isEqualTo(ThreadingMode.CUSTOM);
   }
 
   @Test
   void offGivesPekkosOwnDispatchersBack() {
-    Config full = resolve(NodeThreading.KEY + " = off");
+    Config full = resolve(ThreadingMode.KEY + " = off");
     assertThat(full.getString(ARTERY)).isEqualTo("pekko.remote.default-remote-dispatcher");
     assertThat(full.getString(TCP_WORKER)).isEqualTo("pekko.actor.internal-dispatcher");
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("pekko.io.pinned-dispatcher");
@@ -50,7 +50,7 @@ class NodeThreadingTest {
         .isEqualTo("thread-pool-executor");
     assertThat(full.getString("fulgur.selector-dispatcher.executor"))
         .isEqualTo("thread-pool-executor");
-    assertThat(Settings.from(full).threading()).isEqualTo(NodeThreading.PEKKO);
+    assertThat(Settings.from(full).threading()).isEqualTo(ThreadingMode.PEKKO);
   }
 
   @Test
@@ -59,7 +59,7 @@ class NodeThreadingTest {
         resolve(
             String.join(
                 "\n",
-                NodeThreading.KEY + " = off",
+                ThreadingMode.KEY + " = off",
                 TCP_SELECTOR + " = fulgur.selector-dispatcher",
                 "my-node-dispatcher.executor = \"" + NodeExecutor.class.getName() + "\"",
                 TCP_WORKER + " = my-node-dispatcher",
@@ -71,21 +71,16 @@ class NodeThreadingTest {
   }
 
   @Test
-  void theFlowsExecutorIsKnownByItsName() {
-    assertThat(NodeThreading.FLOW_EXECUTOR).isEqualTo(FlowExecutor.class.getName());
-  }
-
-  @Test
   void aSystemPropertyTurnsItOff() {
     // the property wins over the caller's config, as every system property does
-    Config full = withProperty("off", () -> resolve(NodeThreading.KEY + " = on"));
-    assertThat(NodeThreading.of(full)).isEqualTo(NodeThreading.PEKKO);
+    Config full = withProperty("off", () -> resolve(ThreadingMode.KEY + " = on"));
+    assertThat(ThreadingMode.of(full)).isEqualTo(ThreadingMode.PEKKO);
     assertThat(full.getString(ARTERY)).isEqualTo("pekko.remote.default-remote-dispatcher");
   }
 
   /** {@code make}'s result with the system property set to {@code value} (null: not set). */
   static Config withProperty(String value, Supplier<Config> make) {
-    String before = System.getProperty(NodeThreading.KEY);
+    String before = System.getProperty(ThreadingMode.KEY);
     set(value);
     try {
       return make.get();
@@ -96,24 +91,24 @@ class NodeThreadingTest {
 
   private static void set(String value) {
     if (value == null) {
-      System.clearProperty(NodeThreading.KEY);
+      System.clearProperty(ThreadingMode.KEY);
     } else {
-      System.setProperty(NodeThreading.KEY, value);
+      System.setProperty(ThreadingMode.KEY, value);
     }
     ConfigFactory.invalidateCaches();
   }
 
   @Test
   void pekkoThreadingLendsNothingAndHandsNothingOver() throws Exception {
-    assertThat(NodeThreading.PEKKO.lend(() -> {})).isFalse();
+    assertThat(ThreadingMode.PEKKO.lend(() -> {})).isFalse();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
-    NodeThreading.PEKKO.handOver(() -> ranOn.set(Thread.currentThread()));
+    ThreadingMode.PEKKO.handOver(() -> ranOn.set(Thread.currentThread()));
     assertThat(ranOn.get()).isSameAs(Thread.currentThread());
     // a plain tell from the report: it does not run queued tasks of a node pool on this thread
     ExecutorService pool = NodeExecutor.pool(r -> new Thread(r, "node"));
     try {
       CompletableFuture<String> ran = new CompletableFuture<>();
-      NodeThreading.PEKKO.handOver(
+      ThreadingMode.PEKKO.handOver(
           () -> pool.execute(() -> ran.complete(Thread.currentThread().getName())));
       assertThat(ran.get(10, TimeUnit.SECONDS)).isEqualTo("node");
     } finally {

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,10 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  * create native thread"). Beyond it calls wait in the queue, in the order they came, and each
  * runner that finishes a call takes the next; a thread given back ({@link #release}) lets the
  * watcher start a runner for them.
+ *
+ * <p>Each runner thread runs a {@link Runner}, which shares the counts above with the pool.
  */
 final class RunnerPool extends AbstractExecutorService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunnerPool.class);
-  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
   /** How often, at most, the pool says that calls wait for a thread. */
   private static final long CAP_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -44,19 +45,19 @@ final class RunnerPool extends AbstractExecutorService {
   private final int width;
   private final int maxThreads;
   private final String capSetting;
-  private final ConcurrentLinkedQueue<Runnable> calls = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<Runnable> calls = new ConcurrentLinkedQueue<>();
   /** Calls queued and not taken yet. */
-  private final AtomicInteger waiting = new AtomicInteger();
+  final AtomicInteger waiting = new AtomicInteger();
   /** Running calls that count towards the width. */
-  private final AtomicInteger counted = new AtomicInteger();
+  final AtomicInteger counted = new AtomicInteger();
   /** Live runner threads plus threads held for calls elsewhere: at most {@link #maxThreads}. */
-  private final AtomicInteger threads = new AtomicInteger();
+  final AtomicInteger threads = new AtomicInteger();
   /** Parked runners, the last parked first. */
-  private final ConcurrentLinkedDeque<Runner> parked = new ConcurrentLinkedDeque<>();
-  private final Set<Runner> live = ConcurrentHashMap.newKeySet();
-  private final Object termination = new Object();
+  final ConcurrentLinkedDeque<Runner> parked = new ConcurrentLinkedDeque<>();
+  final Set<Runner> live = ConcurrentHashMap.newKeySet();
+  final Object termination = new Object();
   private final AtomicLong capWarnedAt = new AtomicLong(System.nanoTime() - CAP_WARNING_NANOS);
-  private volatile boolean shutdown;
+  volatile boolean shutdown;
   private volatile Thread watcher;
   private volatile boolean watcherParked;
 
@@ -116,7 +117,7 @@ final class RunnerPool extends AbstractExecutorService {
   }
 
   /** A thread ended or was given back: if calls wait, the watcher starts one for them. */
-  private void threadFreed() {
+  void threadFreed() {
     if (waiting.get() > 0) {
       Thread w = watcher;
       if (w != null) {
@@ -269,7 +270,7 @@ final class RunnerPool extends AbstractExecutorService {
     if (!takeThread()) {
       return false;
     }
-    Runner runner = new Runner();
+    Runner runner = new Runner(this);
     runner.reserved = true;
     try {
       Thread thread = factory.newThread(runner);
@@ -285,98 +286,6 @@ final class RunnerPool extends AbstractExecutorService {
       throw e;
     }
     return true;
-  }
-
-  /** One runner thread: runs queued calls, and parks while none is queued. */
-  private final class Runner implements Runnable {
-    private volatile Thread thread;
-    private volatile boolean woken;
-    /** Counted already, for the call it was woken or started for. */
-    private volatile boolean reserved;
-    /** When the current call began ({@code System.nanoTime}), 0 between calls. */
-    private volatile long callStart;
-    /** Whether the current call counts towards the width. */
-    private final AtomicBoolean counts = new AtomicBoolean();
-
-    void wake() {
-      woken = true;
-      LockSupport.unpark(thread);
-    }
-
-    void uncount() {
-      if (counts.compareAndSet(true, false)) {
-        counted.decrementAndGet();
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (true) {
-          Runnable call = calls.poll();
-          if (call != null) {
-            waiting.decrementAndGet();
-            if (reserved) {
-              reserved = false;
-            } else {
-              counted.incrementAndGet();
-            }
-            counts.set(true);
-            callStart = System.nanoTime() | 1; // never 0 while a call runs
-            try {
-              runCall(call);
-            } finally {
-              callStart = 0;
-              uncount();
-            }
-            continue;
-          }
-          if (reserved) {
-            reserved = false; // another runner took the call it came for
-            counted.decrementAndGet();
-          }
-          if (shutdown || !park()) {
-            return;
-          }
-        }
-      } finally {
-        live.remove(this);
-        threads.decrementAndGet();
-        threadFreed();
-        if (live.isEmpty() && shutdown) {
-          synchronized (termination) {
-            termination.notifyAll();
-          }
-        }
-      }
-    }
-
-    private void runCall(Runnable call) {
-      PoolSupport.runReporting(call);
-      Thread.interrupted(); // a late interrupt of that call is not the next one's
-    }
-
-    /** Parks until woken; false when this runner ends (idle for a minute). */
-    private boolean park() {
-      woken = false;
-      parked.addFirst(this);
-      if (!calls.isEmpty() && parked.remove(this)) {
-        return true; // queued meanwhile: look again
-      }
-      long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
-      while (!woken) {
-        if (shutdown) {
-          parked.remove(this);
-          return true; // the loop runs what is queued, then ends
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 && parked.remove(this)) {
-          return !calls.isEmpty(); // leaving, unless a call came meanwhile
-        }
-        LockSupport.parkNanos(this, left > 0 ? left : 1_000);
-      }
-      return true;
-    }
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
@@ -9,23 +9,23 @@ import java.util.Set;
 /**
  * The threads a node runs on ({@code fulgur.node.custom-threading}): Fulgur's executors, or
  * Pekko's own dispatchers. What the node's actors may do with the thread they run on (lend it to
- * a call, hand a call's report over to it) goes through here, so that neither happens on Pekko's
- * dispatchers.
+ * a call, hand a call's report over to it) goes through here ({@link NodeThreads} asks), so that
+ * neither happens on Pekko's dispatchers.
  */
-public enum NodeThreading {
+public enum ThreadingMode {
   /**
-   * Fulgur's executors ({@link NodeExecutor}, the flow's {@code FlowExecutor}, {@link
+   * Fulgur's executors ({@link NodeExecutor}, the flow's {@link FlowExecutor}, {@link
    * SelectorExecutor}): a sequential call or the flow may borrow the node's thread, and a finished
    * call's report runs on the call's thread.
    */
   CUSTOM {
     @Override
-    public boolean lend(Runnable call) {
+    boolean lend(Runnable call) {
       return NodeExecutor.lend(call);
     }
 
     @Override
-    public void handOver(Runnable report) {
+    void handOver(Runnable report) {
       NodeExecutor.handOver(report);
     }
   },
@@ -36,12 +36,12 @@ public enum NodeThreading {
    */
   PEKKO {
     @Override
-    public boolean lend(Runnable call) {
+    boolean lend(Runnable call) {
       return false;
     }
 
     @Override
-    public void handOver(Runnable report) {
+    void handOver(Runnable report) {
       report.run();
     }
   };
@@ -52,24 +52,24 @@ public enum NodeThreading {
   /** Where Pekko looks up the dispatchers of Artery and of its TCP and UDP layers. */
   private static final List<String> POINTERS = pointers();
 
-  /** The flow's executor, by name: the flow package builds on this one, not the other way. */
-  static final String FLOW_EXECUTOR = "io.fulgur.internal.flow.FlowExecutor";
-
   private static final Set<String> FULGUR_EXECUTORS =
-      Set.of(NodeExecutor.class.getName(), SelectorExecutor.class.getName(), FLOW_EXECUTOR);
+      Set.of(
+          NodeExecutor.class.getName(),
+          SelectorExecutor.class.getName(),
+          FlowExecutor.class.getName());
 
   /**
    * Lends the thread the caller runs on to {@code call}, to run once the caller's dispatcher task
    * is done; false, and nothing done, when it cannot (the caller then runs {@code call} on a
    * thread of its own).
    */
-  public abstract boolean lend(Runnable call);
+  abstract boolean lend(Runnable call);
 
   /** Runs {@code report} (a tell) so that the dispatcher work it sets off may run on this thread. */
-  public abstract void handOver(Runnable report);
+  abstract void handOver(Runnable report);
 
   /** The threading of a node's resolved config. */
-  public static NodeThreading of(Config full) {
+  public static ThreadingMode of(Config full) {
     return full.getBoolean(KEY) ? CUSTOM : PEKKO;
   }
 
@@ -80,7 +80,7 @@ public enum NodeThreading {
    * Fulgur's dispatchers gets Pekko's default from {@code pekkoReference} back. Over any config:
    * off means that no Fulgur executor runs.
    */
-  static Config configure(Config full, Config pekkoReference) {
+  public static Config configure(Config full, Config pekkoReference) {
     if (of(full) == CUSTOM) {
       return full;
     }

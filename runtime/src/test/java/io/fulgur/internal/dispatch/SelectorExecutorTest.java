@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -212,19 +212,19 @@ class SelectorExecutorTest {
   void aSystemsTwoDispatchersShareOnePoolUntilItIsShutDown() {
     Object system = new Object();
     AtomicInteger made = new AtomicInteger();
-    NodeExecutor.Pool first =
+    NodePool first =
         NodeExecutor.shared(
             system,
             () -> {
               made.incrementAndGet();
-              return (NodeExecutor.Pool) NodeExecutor.pool(Thread::new);
+              return (NodePool) NodeExecutor.pool(Thread::new);
             });
-    NodeExecutor.Pool again =
-        NodeExecutor.shared(system, () -> (NodeExecutor.Pool) NodeExecutor.pool(Thread::new));
+    NodePool again =
+        NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
     assertThat(again).isSameAs(first);
     first.shutdown();
-    NodeExecutor.Pool fresh =
-        NodeExecutor.shared(system, () -> (NodeExecutor.Pool) NodeExecutor.pool(Thread::new));
+    NodePool fresh =
+        NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
     assertThat(fresh).isNotSameAs(first);
     assertThat(made.get()).isEqualTo(1);
     fresh.shutdown();

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -328,7 +328,7 @@ class NodeExecutorTest {
     return NodeExecutor.shared(
         system,
         () ->
-            new NodeExecutor.Pool(
+            new NodePool(
                 r -> new Thread(r, "shared-" + system.hashCode()),
                 1,
                 NodeExecutor.DEFAULT_BACKLOG));

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import com.typesafe.config.Config;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,7 @@
-package io.fulgur.internal.flow;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fulgur.internal.node.NodeExecutor;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;

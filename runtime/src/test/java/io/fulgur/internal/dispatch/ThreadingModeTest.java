@@ -1,4 +1,4 @@
-package io.fulgur.internal.node;
+package io.fulgur.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,6 @@ import io.fulgur.LocalCluster;
 import io.fulgur.Work;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.flow.FlowActor;
-import io.fulgur.internal.flow.FlowExecutor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ class ThreadingModeTest {
       org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
       String artery = config.getString("pekko.remote.artery.advanced.use-dispatcher");
       return new Facts(
-          config.getBoolean(NodeThreading.KEY),
+          config.getBoolean(ThreadingMode.KEY),
           artery,
           config.getString("pekko.io.tcp.worker-dispatcher"),
           config.getString("pekko.io.tcp.selector-dispatcher"),
@@ -117,6 +116,8 @@ class ThreadingModeTest {
     List<String> executors =
         List.of(
             NodeExecutor.class.getName(),
+            NodePool.class.getName(),
+            NodeWorker.class.getName(),
             SelectorExecutor.class.getName(),
             FlowExecutor.class.getName());
     return Thread.getAllStackTraces().entrySet().stream()
@@ -148,7 +149,7 @@ class ThreadingModeTest {
 
   /** The threading this JVM's system property asks every node for (on when it is not set). */
   static boolean customThreadingByDefault() {
-    String property = System.getProperty(NodeThreading.KEY);
+    String property = System.getProperty(ThreadingMode.KEY);
     return property == null || ConfigFactory.parseString("v = " + property).getBoolean("v");
   }
 
@@ -179,7 +180,7 @@ class ThreadingModeTest {
     assertThat(facts.customThreading()).isTrue();
     assertThat(facts.arteryDispatcher()).isEqualTo("fulgur.work-dispatcher");
     assertThat(facts.tcpSelectorDispatcher()).isEqualTo("fulgur.selector-dispatcher");
-    assertThat(facts.workExecutor()).isInstanceOf(NodeExecutor.Pool.class);
+    assertThat(facts.workExecutor()).isInstanceOf(NodePool.class);
     assertThat(facts.arteryExecutor()).isSameAs(facts.workExecutor());
     assertThat(executor(facts.flowDispatcher()).getClass().getName())
         .startsWith(FlowExecutor.class.getName());
@@ -193,7 +194,7 @@ class ThreadingModeTest {
     ProbeFlow flow = new ProbeFlow(CloudCompute.DEFAULT);
     Config embeddedOff =
         ConfigFactory.parseString(
-            NodeThreading.KEY + " = off\nfulgur.node.serve-all-roles = on");
+            ThreadingMode.KEY + " = off\nfulgur.node.serve-all-roles = on");
     new App(flow, embeddedOff).run();
     assertPekkoThreading(flow, leftOver);
   }
@@ -229,7 +230,7 @@ class ThreadingModeTest {
     try (LocalCluster cluster = LocalCluster.start("cpu")) {
       ProbeFlow flow = new ProbeFlow(new CloudCompute("cpu"));
       Config flowNodeOff =
-          ConfigFactory.parseString(NodeThreading.KEY + " = off").withFallback(cluster.appConfig());
+          ConfigFactory.parseString(ThreadingMode.KEY + " = off").withFallback(cluster.appConfig());
       new App(flow, flowNodeOff).run();
       assertThat(flow.facts.customThreading()).isFalse();
       assertThat(flow.facts.arteryDispatcher())
