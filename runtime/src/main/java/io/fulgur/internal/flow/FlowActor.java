@@ -149,6 +149,7 @@ public final class FlowActor implements FlowControl {
       ActorRef<HostMessage> localHost,
       Settings settings,
       CompletableFuture<Outcome> outcome) {
+    context.setLoggerName(FlowActor.class); // its parts log as the flow actor
     this.context = context;
     this.timers = timers;
     this.settings = settings;

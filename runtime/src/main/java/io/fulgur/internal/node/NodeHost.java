@@ -53,6 +53,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private NodeHost(ActorContext<HostMessage> context, Settings settings) {
     super(context);
+    context.setLoggerName(NodeHost.class); // its parts log as the host
     this.settings = settings;
     this.address = Cluster.get(context.getSystem()).selfMember().address().toString();
     this.calls =
