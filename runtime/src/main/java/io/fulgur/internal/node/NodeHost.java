@@ -16,6 +16,7 @@ import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
+import io.fulgur.internal.work.NodeResources;
 import io.fulgur.internal.work.OutputBudget;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
@@ -124,7 +125,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   /** Work actors made on this node so far: orders their names ({@link #childName}). */
   private long actorsMade;
   /** What every work actor made here is given. */
-  private final WorkActor.Node node;
+  private final NodeResources node;
   /** Actors of released works, for works placed later (the last one in first: its cache is warm). */
   private final java.util.ArrayDeque<ActorRef<WorkMessage>> idle = new java.util.ArrayDeque<>();
   /** Whether an idle actor was used since the last trim. */
@@ -159,7 +160,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         new CallThreads(
             runnerThreads(), Runtime.getRuntime().availableProcessors(), settings.maxCallThreads());
     this.node =
-        new WorkActor.Node(
+        new NodeResources(
             context.getSelf(),
             calls,
             new OutputBudget(settings.outputMaxBufferedBytesPerNode()),

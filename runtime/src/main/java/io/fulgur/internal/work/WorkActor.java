@@ -61,23 +61,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   /** A call that waited for a thread (and the flow was told so) has begun on one. */
   private record CallBegan(long callId, int binding) implements WorkMessage.Internal {}
 
-  /**
-   * What a node gives every work actor it makes: the host, the threads of calls, the settings and
-   * the node's address.
-   *
-   * @param host the node's host, which batches the works' events to their flows
-   * @param calls the threads that run calls
-   * @param outputBudget the memory the node's works may hold in lines not yet printed
-   * @param settings the node's settings
-   * @param address this node's address (a work's instance learns it)
-   */
-  public record Node(
-      ActorRef<HostMessage> host,
-      CallThreads calls,
-      OutputBudget outputBudget,
-      Settings settings,
-      String address) {}
-
   private static final java.util.concurrent.atomic.AtomicInteger BINDINGS =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -86,7 +69,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * or forced stop scheduled for an earlier work must not reach a later one.
    */
   private final int binding = BINDINGS.incrementAndGet();
-  private final Node node;
+  private final NodeResources node;
 
   /**
    * The call thread's report: {@code ran} is false when the call never reached {@code onRun}
@@ -167,7 +150,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkOptions options,
       JsonNode initialState,
       ActorRef<FlowMessage> flow,
-      Node node,
+      NodeResources node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
         ctx -> bind(ctx, node, appId, name, workClass, options, initialState, flow, firstRun));
@@ -180,7 +163,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    */
   private static Behavior<WorkMessage> bind(
       ActorContext<WorkMessage> ctx,
-      Node node,
+      NodeResources node,
       String appId,
       String name,
       Class<? extends Work<?>> workClass,
@@ -208,7 +191,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * WorkMessage.Bind}): it then serves that work with a new {@code WorkActor}, as a new actor
    * would. Anything else that reaches it (a tick already on its way) is dropped.
    */
-  private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, Node node) {
+  private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, NodeResources node) {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
@@ -226,7 +209,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkOptions options,
       JsonNode initialState,
       ActorRef<FlowMessage> flow,
-      Node node) {
+      NodeResources node) {
     super(context);
     // no setLoggerName: it walks the stack for every actor; this one logs through RUNNER_LOG
     this.appId = appId;
