@@ -418,32 +418,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         ran = true;
         Internals.onRun(instance, input);
       } catch (InstantiationError e) {
-        failure =
-            e.getCause() instanceof InstanceCodec.InstanceException refused
-                ? new WorkFailure(
-                    "instance_error",
-                    null,
-                    refused.getMessage() + " (on node " + nodeAddress + ")",
-                    null)
-                : CallFailures.of(
-                    "placement_failed",
-                    e.getCause(),
-                    "class "
-                        + workClass.getName()
-                        + " could not be instantiated on node "
-                        + nodeAddress);
+        failure = CallFailures.notInstantiated(workClass, nodeAddress, e.getCause());
       } catch (InputTypeRefused e) {
-        failure =
-            new WorkFailure(
-                "input_type_refused",
-                null,
-                "work "
-                    + name
-                    + " on node "
-                    + nodeAddress
-                    + ": "
-                    + FailureDescription.message(e.getCause()),
-                null);
+        failure = CallFailures.inputTypeRefused(name, nodeAddress, e.getCause());
       } catch (InputError e) {
         failure =
             CallFailures.of(
@@ -487,19 +464,12 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       } catch (Json.NotSerializableException e) {
         if (failure == null && !stopped) {
           // the flow would keep the state from before the call and take it for the result
-          failure =
-              new WorkFailure(
-                  "state_error",
-                  e.getClass().getName(),
-                  "the final state of work " + name + " cannot be sent: " + e.getMessage(),
-                  null);
+          failure = CallFailures.stateNotSent(name, e);
         }
       } catch (RuntimeException | Error e) {
         // any other failure to read the state (out of memory, say): the call must still end
         if (failure == null && !stopped) {
-          failure =
-              CallFailures.of(
-                  "state_error", e, "the final state of work " + name + " cannot be read");
+          failure = CallFailures.stateNotRead(name, e);
         }
       }
     }
