@@ -8,8 +8,9 @@ import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WorkMessage;
+import io.fulgur.internal.work.NodeResources;
 import io.fulgur.internal.work.OutputBudget;
-import io.fulgur.internal.work.WorkActor;
+import io.fulgur.internal.work.NodeResources;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -67,7 +68,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
         new WorkActors(
             context,
             settings,
-            new WorkActor.Node(
+            new NodeResources(
                 context.getSelf(),
                 calls,
                 new OutputBudget(settings.outputMaxBufferedBytesPerNode()),

@@ -8,6 +8,7 @@ import io.fulgur.internal.Settings;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WorkMessage;
+import io.fulgur.internal.work.NodeResources;
 import io.fulgur.internal.work.WorkActor;
 import io.fulgur.internal.work.WorkInstantiator;
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class WorkActors {
   private final Set<String> roles;
   private final String address;
   /** What every work actor made here is given. */
-  private final WorkActor.Node node;
+  private final NodeResources node;
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
   private final ArrayDeque<ActorRef<WorkMessage>> idle = new ArrayDeque<>();
@@ -60,7 +61,7 @@ final class WorkActors {
   private boolean idleUsed;
   private boolean trimScheduled;
 
-  WorkActors(ActorContext<HostMessage> context, Settings settings, WorkActor.Node node) {
+  WorkActors(ActorContext<HostMessage> context, Settings settings, NodeResources node) {
     this.context = context;
     this.settings = settings;
     this.roles = Set.copyOf(settings.roles());

@@ -2,6 +2,8 @@ package io.fulgur.internal.work;
 
 import io.fulgur.WorkFailure;
 import io.fulgur.internal.FailureDescription;
+import io.fulgur.internal.protocol.InstanceCodec;
+import io.fulgur.internal.protocol.Json;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.WorkMessage;
 import java.util.ArrayList;
@@ -24,6 +26,43 @@ final class CallFailures {
         FailureDescription.className(t),
         message == null ? own : message + ": " + own,
         FailureDescription.trace(t));
+  }
+
+  /**
+   * The work's instance could not be made for a call: the flow's state does not fit it ({@code
+   * instance_error}), or its constructor failed ({@code placement_failed}).
+   */
+  static WorkFailure notInstantiated(Class<?> workClass, String node, Throwable cause) {
+    return cause instanceof InstanceCodec.InstanceException refused
+        ? new WorkFailure(
+            "instance_error", null, refused.getMessage() + " (on node " + node + ")", null)
+        : of(
+            "placement_failed",
+            cause,
+            "class " + workClass.getName() + " could not be instantiated on node " + node);
+  }
+
+  /** The call's input names a class this node may not build ({@code input_type_refused}). */
+  static WorkFailure inputTypeRefused(String work, String node, Throwable cause) {
+    return new WorkFailure(
+        "input_type_refused",
+        null,
+        "work " + work + " on node " + node + ": " + FailureDescription.message(cause),
+        null);
+  }
+
+  /** The work's state after a call cannot be serialized for the flow ({@code state_error}). */
+  static WorkFailure stateNotSent(String work, Json.NotSerializableException e) {
+    return new WorkFailure(
+        "state_error",
+        e.getClass().getName(),
+        "the final state of work " + work + " cannot be sent: " + e.getMessage(),
+        null);
+  }
+
+  /** The work's state after a call could not be read at all ({@code state_error}). */
+  static WorkFailure stateNotRead(String work, Throwable t) {
+    return of("state_error", t, "the final state of work " + work + " cannot be read");
   }
 
   /** The call ended but its end could not be reported as such ({@code internal_error}). */

@@ -1,30 +1,19 @@
 package io.fulgur.internal.work;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.FailureDescription;
-import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
-import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.dispatch.NodeThreads;
-import io.fulgur.internal.protocol.EventFit;
 import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.HostMessage;
-import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.PrintMessage;
-import io.fulgur.internal.protocol.InputTypes;
-import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.StateCodec;
-import io.fulgur.internal.protocol.WireSize;
 import io.fulgur.internal.protocol.WorkMessage;
 import java.util.ArrayDeque;
-import java.util.ConcurrentModificationException;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,114 +24,68 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One work on its node: runs its calls one at a time, in order, each outside any actor: a
- * sequential call on the node's thread lent to it ({@link NodeThreads#lend}), otherwise on a
- * runner thread, once the node's {@link NodeThreads} have one; reports Queued (a call still
- * waiting for a thread after a short delay), Started (after a short delay on its thread, or never
- * for a call whose Done says it), Done, Failed and Stopped to the flow through the node's host,
- * which batches them; sends the
- * work's state while it runs and before Done; ships its output to the flow's node, and sends a
- * call's Done only after its last line was printed. Once its work is released, the actor may
- * wait idle and serve a work placed later on its node, with a new {@code WorkActor} ({@link
- * WorkMessage.Bind}).
+ * One work on its node: runs its calls one at a time, in order, each outside any actor (a
+ * sequential call on the node's thread lent to it, {@link NodeThreads#lend}, otherwise on a
+ * runner thread once the node's {@link NodeThreads} have one: {@link CallRunner}); tells the flow
+ * of its calls and state ({@link StateReporter}); ships its output to the flow's node ({@link
+ * OutputShipper}), and sends a call's Done only after its last line was printed. The actor keeps
+ * the order of things: which call runs, when the flow hears of it, timers and stops. Once its work
+ * is released, the actor may wait idle and serve a work placed later on its node, with a new
+ * {@code WorkActor} ({@link WorkMessage.Bind}).
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   /** Ticks and forced stops name the binding that scheduled them ({@link #binding}). */
   private record Tick(int binding) implements WorkMessage.Internal {}
 
-  private enum FlushOutput implements WorkMessage.Internal {
+  /** The work's output has a batch ready, or its call waits for room ({@link OutputShipper}). */
+  enum FlushOutput implements WorkMessage.Internal {
     INSTANCE
   }
 
   private record ForceStop(long callId, int binding) implements WorkMessage.Internal {}
 
   /** A call that waited for a thread (and the flow was told so) has begun on one. */
-  private record CallBegan(long callId, int binding) implements WorkMessage.Internal {}
+  record CallBegan(long callId, int binding) implements WorkMessage.Internal {}
 
-  /**
-   * What a node gives every work actor it makes: the host, the threads of calls, the settings and
-   * the node's address.
-   *
-   * @param host the node's host, which batches the works' events to their flows
-   * @param calls the threads that run calls
-   * @param outputBudget the memory the node's works may hold in lines not yet printed
-   * @param settings the node's settings
-   * @param address this node's address (a work's instance learns it)
-   */
-  public record Node(
-      ActorRef<HostMessage> host,
-      NodeThreads calls,
-      OutputBudget outputBudget,
-      Settings settings,
-      String address) {}
-
-  private static final java.util.concurrent.atomic.AtomicInteger BINDINGS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger BINDINGS = new AtomicInteger();
 
   /**
    * This instance's number: an actor can serve one work after another ({@link #idle}), and a tick
    * or forced stop scheduled for an earlier work must not reach a later one.
    */
   private final int binding = BINDINGS.incrementAndGet();
-  private final Node node;
+  private final NodeResources node;
 
   /**
-   * The call thread's report: {@code ran} is false when the call never reached {@code onRun}
-   * (the instance could not be made, the input did not fit, or it was stopped before it began);
-   * {@code state} is the work's state read on the call's thread after the call.
+   * How a call ended, from its thread ({@link CallRunner}): {@code ran} is false when the call never
+   * reached {@code onRun} (the instance could not be made, the input did not fit, or it was stopped
+   * before it began); {@code state} is the work's state read on the call's thread after the call.
    */
-  private record RunFinished(
+  record RunFinished(
       long callId, WorkFailure failure, boolean stopped, boolean ran, JsonNode state)
       implements WorkMessage.Internal {}
 
-  private static final int MAX_BATCHES_IN_FLIGHT = 2;
-
-  /** For the runner threads, which outlive the actor when it is stopped under a running call. */
-  private static final org.slf4j.Logger RUNNER_LOG =
-      org.slf4j.LoggerFactory.getLogger(WorkActor.class);
+  // Its own logger, not the context's: getLog walks the stack for every actor.
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkActor.class);
 
   private final String appId;
   private final String name;
-  private final String nodeAddress;
-  private final Class<? extends Work<?>> workClass;
-  private final WorkOptions options;
-  /** The flow's state for the instance: applied when the instance is made, then dropped. */
-  private volatile JsonNode initialState;
-  /** The node's own instance: made by the first call, on its runner thread. */
-  private volatile Work<?> work;
-  private final JavaType inputType;
-  private final ActorRef<HostMessage> host;
-  /** The app's flow: only its address is read (is the flow on another node?). */
-  private final ActorRef<FlowMessage> flow;
-  private final NodeThreads calls;
   private final Settings settings;
-  private final boolean hasState;
-  /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
-  private WorkOutput output;
+  private final CallRunner runner;
+  private final OutputShipper shipper;
+  private final StateReporter reports;
   /** Calls waiting for the running one; made when one has to wait. */
   private ArrayDeque<WorkMessage.Run> queue;
-  /** The thread of the current call, while the call is on it. */
-  private CallThread callThread;
   // Scheduled with the context, not a TimerScheduler: every work would carry one otherwise.
   private Cancellable tick;
   private Cancellable forceStop;
-  private volatile boolean actorStopped;
-  /** Whether the flow is on another node ({@link #flowRemote()}): 0 not read yet, 1 yes, 2 no. */
-  private byte flowRemote;
-  private boolean stateTooLargeLogged;
 
   private WorkMessage.Run current;
-  /** Whether the flow was told that the current call is RUNNING. */
-  private boolean startedSent;
   private String stopReason;
-  private FlowMessage.Event pendingFinal;
-  private int batchesInFlight;
   private boolean releaseRequested;
   /** Released (the host forgot this work when it passed the {@code Released} event on). */
   private boolean released;
-  private JsonNode lastState;
-  private volatile boolean stateWarningLogged;
   /** Why a handler of this actor failed, if one did: its calls fail with it. */
   private String failedWith;
 
@@ -166,7 +109,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkOptions options,
       JsonNode initialState,
       ActorRef<FlowMessage> flow,
-      Node node,
+      NodeResources node,
       WorkMessage.Run firstRun) {
     return Behaviors.setup(
         ctx -> bind(ctx, node, appId, name, workClass, options, initialState, flow, firstRun));
@@ -179,7 +122,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    */
   private static Behavior<WorkMessage> bind(
       ActorContext<WorkMessage> ctx,
-      Node node,
+      NodeResources node,
       String appId,
       String name,
       Class<? extends Work<?>> workClass,
@@ -196,7 +139,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       return actor;
     } catch (Throwable t) {
       String why = CallFailures.notMade(name, workClass, node.address(), t);
-      RUNNER_LOG.error("{}\n{}", why, FailureDescription.trace(t));
+      LOG.error("{}\n{}", why, FailureDescription.trace(t));
       node.host().tell(new HostMessage.WorkStopped(appId, name, ctx.getSelf(), List.of(), why));
       return Behaviors.stopped();
     }
@@ -207,7 +150,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * WorkMessage.Bind}): it then serves that work with a new {@code WorkActor}, as a new actor
    * would. Anything else that reaches it (a tick already on its way) is dropped.
    */
-  private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, Node node) {
+  private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, NodeResources node) {
     return Behaviors.receiveMessage(
         message ->
             message instanceof WorkMessage.Bind b
@@ -225,23 +168,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       WorkOptions options,
       JsonNode initialState,
       ActorRef<FlowMessage> flow,
-      Node node) {
+      NodeResources node) {
     super(context);
-    // no setLoggerName: it walks the stack for every actor; this one logs through RUNNER_LOG
     this.appId = appId;
     this.name = name;
     this.node = node;
-    this.nodeAddress = node.address();
-    this.workClass = workClass;
-    this.options = options;
-    this.initialState = initialState;
-    this.inputType = Json.inputType(workClass);
-    this.host = node.host();
-    this.flow = flow;
-    this.calls = node.calls();
     this.settings = node.settings();
-    this.hasState = StateCodec.hasState(workClass);
-    this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
+    ActorRef<WorkMessage> self = context.getSelf();
+    boolean hasState = StateCodec.hasState(workClass);
+    this.runner =
+        new CallRunner(name, workClass, options, initialState, hasState, node, self, binding);
+    this.shipper = new OutputShipper(appId, name, node, self);
+    this.reports =
+        new StateReporter(appId, name, workClass, initialState, hasState, flow, node);
   }
 
   @Override
@@ -250,8 +189,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       return dispatch(message);
     } catch (Throwable t) {
       // the actor stops; its host fails its calls with this (onPostStop) and forgets it
-      failedWith = CallFailures.actorFailed(name, nodeAddress, message, t);
-      RUNNER_LOG.error("{}\n{}", failedWith, FailureDescription.trace(t));
+      failedWith = CallFailures.actorFailed(name, node.address(), message, t);
+      LOG.error("{}\n{}", failedWith, FailureDescription.trace(t));
       return Behaviors.stopped();
     }
   }
@@ -268,7 +207,8 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } else if (message instanceof Tick tick) {
       return tick.binding() == binding ? onTick() : this;
     } else if (message == FlushOutput.INSTANCE) {
-      return onFlushOutput();
+      shipper.ship();
+      return this;
     } else if (message instanceof RunFinished finished) {
       return onRunFinished(finished);
     } else if (message instanceof ForceStop force) {
@@ -286,10 +226,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onRun(WorkMessage.Run run) {
     if (releaseRequested) {
-      emit(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
+      reports.emit(new FlowMessage.Stopped(name, run.callId(), "app_ended"));
       return this;
     }
-    if (current == null && pendingFinal == null && (queue == null || queue.isEmpty())) {
+    if (current == null && !reports.endPending() && (queue == null || queue.isEmpty())) {
       start(run);
       return this;
     }
@@ -301,22 +241,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   }
 
   private Behavior<WorkMessage> startNextIfIdle() {
-    while (current == null && pendingFinal == null) {
+    while (current == null && !reports.endPending()) {
       WorkMessage.Run next = queue == null ? null : queue.pollFirst();
       if (next == null) {
         queue = null;
         tick = cancel(tick);
-        if (output != null && batchesInFlight == 0 && output.isEmpty()) {
-          output.close();
-          output = null; // idle: the next call gets a new one
-        }
+        shipper.dropIfPrinted();
         if (releaseRequested) {
-          emit(new FlowMessage.Released(name));
+          reports.emit(new FlowMessage.Released(name));
           released = true;
-          if (batchesInFlight == 0 && settings.idleWorkActors() > 0) {
+          if (shipper.noneInFlight() && settings.idleWorkActors() > 0) {
             // nothing of this work can reach the actor any more (its host owes no ack), so the
             // host may give it another work: one actor made less then
-            host.tell(new HostMessage.WorkIdle(appId, getContext().getSelf()));
+            node.host().tell(new HostMessage.WorkIdle(appId, getContext().getSelf()));
             return idle(getContext(), node);
           }
           return Behaviors.stopped();
@@ -331,264 +268,11 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private void start(WorkMessage.Run run) {
     current = run;
     stopReason = null;
-    if (output == null) {
-      ActorRef<WorkMessage> self = getContext().getSelf();
-      output =
-          new WorkOutput(
-              settings.outputBatchLines(),
-              settings.outputMaxBufferedLines(),
-              settings.messageBudget(),
-              settings.outputMaxLineBytes(),
-              node.outputBudget(),
-              () -> self.tell(FlushOutput.INSTANCE));
-    }
-    output.reset();
+    WorkOutput output = shipper.forCall();
     // RUNNING is reported at the first tick: a call that ends sooner says it with its Done.
-    startedSent = false;
+    reports.callStarting();
     scheduleTick(settings.runningReportDelay());
-    ActorRef<WorkMessage> self = getContext().getSelf();
-    long callId = run.callId();
-    JsonNode input = run.input();
-    String inputClass = run.inputClass();
-    WorkOutput callOutput = output;
-    CallThread thread = new CallThread();
-    callThread = thread;
-    Runnable call =
-        thread.task(
-            () -> {
-              try {
-                runCall(self, callId, input, inputClass, callOutput, thread);
-              } catch (Throwable t) {
-                // runCall reports every end of the call itself; this is the net under it: nothing
-                // may leave the call without an end, nor reach the thread it borrowed (for a
-                // sequential call, the node's own, where Pekko takes a fatal error for the JVM's)
-                WorkFailure failure = CallFailures.unreported(name, callId, nodeAddress, t);
-                RUNNER_LOG.error("Work [{}]: {}", name, failure.message());
-                self.tell(new RunFinished(callId, failure, false, false, null));
-              }
-            });
-    // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
-    // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
-    if (!options.parallel() && calls.lend(call)) {
-      return;
-    }
-    try {
-      calls.execute(call);
-    } catch (RejectedExecutionException e) {
-      self.tell(
-          new RunFinished(
-              callId,
-              CallFailures.of("node_stopping", e, "the node is shutting down"),
-              false,
-              false,
-              null));
-    }
-  }
-
-  /**
-   * On the call's thread (a runner thread, or the node's thread lent to a sequential call): makes
-   * the instance at the first call, reads the input, runs {@code onRun}, reads the state after it.
-   * Everything that runs user code (constructor, Jackson on the user's types, onRun) runs here,
-   * never inside an actor.
-   */
-  private void runCall(
-      ActorRef<WorkMessage> self,
-      long callId,
-      JsonNode inputTree,
-      String inputClass,
-      WorkOutput output,
-      CallThread thread) {
-    WorkFailure failure = null;
-    boolean stopped = false;
-    boolean ran = false;
-    boolean deathSeen = false;
-    Work<?> instance = work;
-    JavaType type = inputType;
-    try {
-      // a forced stop can come from here on: everything after is inside the catches
-      if (thread.enter()) {
-        self.tell(new CallBegan(callId, binding));
-      }
-      try {
-        OutputRouter.ensureInstalled();
-        OutputRouter.bind(output);
-        if (output.stopRequested()) {
-          throw new WorkStoppedError();
-        }
-        if (instance == null) {
-          instance = instantiate();
-        }
-        if (inputClass != null) {
-          try {
-            type = InputTypes.resolve(inputClass, workClass, settings.allowedPackages());
-          } catch (InputTypes.Refused e) {
-            throw new InputTypeRefused(e);
-          }
-        }
-        Object input;
-        try {
-          input = Json.read(inputTree, type);
-        } catch (Exception e) {
-          throw new InputError(e);
-        }
-        ran = true;
-        Internals.onRun(instance, input);
-      } catch (InstantiationError e) {
-        failure =
-            e.getCause() instanceof InstanceCodec.InstanceException refused
-                ? new WorkFailure(
-                    "instance_error",
-                    null,
-                    refused.getMessage() + " (on node " + nodeAddress + ")",
-                    null)
-                : CallFailures.of(
-                    "placement_failed",
-                    e.getCause(),
-                    "class "
-                        + workClass.getName()
-                        + " could not be instantiated on node "
-                        + nodeAddress);
-      } catch (InputTypeRefused e) {
-        failure =
-            new WorkFailure(
-                "input_type_refused",
-                null,
-                "work "
-                    + name
-                    + " on node "
-                    + nodeAddress
-                    + ": "
-                    + FailureDescription.message(e.getCause()),
-                null);
-      } catch (InputError e) {
-        failure =
-            CallFailures.of(
-                "input_error", e.getCause(), "input does not fit " + type.toCanonical());
-      } catch (WorkStoppedError e) {
-        stopped = true;
-      } catch (Throwable t) {
-        deathSeen = CallThread.isThreadDeath(t);
-        if (output.stopRequested() || deathSeen) {
-          stopped = true;
-        } else {
-          failure = CallFailures.of("user_exception", t, null);
-        }
-      }
-    } catch (Throwable late) {
-      if (CallThread.isThreadDeath(late)) {
-        // a forced stop that arrived after the user's code, while the call was being wrapped up
-        deathSeen = true;
-        stopped = true;
-      } else {
-        // the call's failure could not be described (FailureDescription never throws, but the
-        // JVM may): the call fails all the same
-        failure = CallFailures.unreported(name, callId, nodeAddress, late);
-      }
-    }
-    // from here on no interrupt or forced stop meant for the call reaches this thread
-    thread.leave(deathSeen);
-    try {
-      OutputRouter.unbind();
-    } catch (WorkStoppedError ignored) {
-      stopped = true;
-    }
-    if (actorStopped) {
-      RUNNER_LOG.info("Work [{}] stopped: the thread of its call {} has ended", name, callId);
-      return;
-    }
-    JsonNode state = null;
-    if (hasState && instance != null) {
-      try {
-        state = StateCodec.snapshotAfterCall(instance);
-      } catch (Json.NotSerializableException e) {
-        if (failure == null && !stopped) {
-          // the flow would keep the state from before the call and take it for the result
-          failure =
-              new WorkFailure(
-                  "state_error",
-                  e.getClass().getName(),
-                  "the final state of work " + name + " cannot be sent: " + e.getMessage(),
-                  null);
-        }
-      } catch (RuntimeException | Error e) {
-        // any other failure to read the state (out of memory, say): the call must still end
-        if (failure == null && !stopped) {
-          failure =
-              CallFailures.of(
-                  "state_error", e, "the final state of work " + name + " cannot be read");
-        }
-      }
-    }
-    RunFinished finished =
-        new RunFinished(callId, failure, stopped || output.stopRequested(), ran, state);
-    if (options.parallel()) {
-      self.tell(finished);
-    } else {
-      // the flow waits for this call: its report and Done go out from this thread, without
-      // waking the node's thread (NodeExecutor)
-      calls.handOver(() -> self.tell(finished));
-    }
-  }
-
-  /** The instance could not be made (its constructor failed): the call fails, nothing ran. */
-  private static final class InstantiationError extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    InstantiationError(Throwable cause) {
-      super(cause);
-    }
-  }
-
-  /** The input's class may not be built on this node: the call fails, nothing ran. */
-  private static final class InputTypeRefused extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    InputTypeRefused(Throwable cause) {
-      super(cause);
-    }
-  }
-
-  /** The input does not fit the work's input type: the call fails, nothing ran. */
-  private static final class InputError extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    InputError(Throwable cause) {
-      super(cause);
-    }
-  }
-
-  /** On the runner thread: the node's own instance, with the flow's options and state. */
-  private Work<?> instantiate() throws InstantiationError {
-    try {
-      Work<?> instance = WorkInstantiator.instantiate(workClass);
-      WorkCore core = Internals.core(instance);
-      core.options(options);
-      core.nameOnNode(name, nodeAddress);
-      InstanceCodec.apply(instance, name, initialState);
-      initialState = null;
-      work = instance;
-      return instance;
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      throw new InstantiationError(e.getCause() != null ? e.getCause() : e);
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      throw new InstantiationError(e);
-    }
-  }
-
-  /**
-   * Whether the flow is on another node, read when first needed: only works with state need it,
-   * and reading a remote ref's address walks its path (3% of a worker node's CPU per placed work).
-   */
-  private boolean flowRemote() {
-    if (flowRemote == 0) {
-      flowRemote = (byte) (flow.path().address().hasGlobalScope() ? 1 : 2);
-    }
-    return flowRemote == 1;
-  }
-
-  /** Events go to the host, which batches them to the flow: ordered per work. */
-  private void emit(FlowMessage.Event event) {
-    host.tell(new HostMessage.Emit(appId, event));
+    runner.start(run, output);
   }
 
   private Behavior<WorkMessage> onRunFinished(RunFinished finished) {
@@ -597,95 +281,25 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     }
     tick = cancel(tick);
     forceStop = cancel(forceStop);
-    output.endCall();
-    JsonNode state = finished.state();
-    WorkFailure failure = finished.failure();
-    long stateSize = state == null || !flowRemote() ? 0 : WireSize.of(state);
-    if (stateSize > settings.maxValueSize()) {
-      // no message could carry it to the flow (Artery would drop it): the call fails and says
-      // why, or keeps the failure it had (the flow then keeps the state from before the call)
-      String message =
-          String.format(
-              java.util.Locale.ROOT,
-              "the state of work %s after call %d is at least %,d bytes; %s",
-              name,
-              finished.callId(),
-              stateSize,
-              WireSize.valueLimitText(settings.maxValueSize()));
-      if (failure == null) {
-        failure = new WorkFailure("state_too_large", null, message, null);
-      } else {
-        getContext().getLog().warn("Work [{}] failed, and its state is not sent: {}", name, message);
-      }
-      state = null;
-    } else if (state != null) {
-      lastState = state;
-    }
-    if (!startedSent && finished.ran() && (finished.stopped() || failure != null)) {
-      // Done implies RUNNING; Failed and Stopped also end calls that never ran
-      reportStarted();
-    }
-    if (finished.stopped()) {
-      pendingFinal =
-          new FlowMessage.Stopped(
-              name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
-    } else if (failure != null) {
-      FlowMessage.Failed failed =
-          EventFit.fit(
-              new FlowMessage.Failed(name, finished.callId(), failure, state),
-              settings.messageBudget());
-      if (failed.state() == null && state != null) {
-        getContext()
-            .getLog()
-            .warn(
-                "Work [{}] failed, and its state is not sent: with the failure it would not fit in"
-                    + " one message to the flow",
-                name);
-      }
-      pendingFinal = failed;
-    } else {
-      pendingFinal = new FlowMessage.Done(name, finished.callId(), state);
-    }
+    shipper.endCall();
+    reports.end(finished, stopReason);
     current = null;
-    callThread = null;
-    flushOutput();
+    runner.callEnded();
+    shipper.ship();
     return sendFinalWhenPrinted();
   }
 
   /** Output before Done: the final event waits until every line of the call was printed. */
   private Behavior<WorkMessage> sendFinalWhenPrinted() {
-    if (pendingFinal != null && batchesInFlight == 0 && (output == null || output.isEmpty())) {
-      emit(pendingFinal);
-      pendingFinal = null;
+    if (reports.endPending() && shipper.allPrinted()) {
+      reports.sendEnd();
     }
     return startNextIfIdle();
   }
 
   private Behavior<WorkMessage> onOutputPrinted() {
-    batchesInFlight--;
-    if (output != null) {
-      output.acked();
-    }
-    flushOutput();
+    shipper.printed();
     return sendFinalWhenPrinted();
-  }
-
-  private Behavior<WorkMessage> onFlushOutput() {
-    flushOutput();
-    return this;
-  }
-
-  private void flushOutput() {
-    while (output != null && batchesInFlight < MAX_BATCHES_IN_FLIGHT) {
-      List<PrintMessage.Line> lines = output.drain();
-      if (lines.isEmpty()) {
-        return;
-      }
-      host.tell(
-          new HostMessage.Print(
-              appId, new FlowMessage.Output(name, lines), getContext().getSelf()));
-      batchesInFlight++;
-    }
   }
 
   private void scheduleTick(java.time.Duration after) {
@@ -699,63 +313,19 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return null;
   }
 
-  private void reportStarted() {
-    startedSent = true;
-    emit(new FlowMessage.Started(name, current.callId()));
-  }
-
   private Behavior<WorkMessage> onTick() {
-    flushOutput();
+    shipper.ship();
     if (current != null) {
-      if (!startedSent && callThread.reportQueued()) {
-        emit(new FlowMessage.Queued(name, current.callId())); // CallBegan when it begins
-      } else if (!startedSent && callThread.hasBegun()) {
-        reportStarted();
-      }
+      reports.waitingOrRunning(current.callId(), runner);
       scheduleTick(settings.stateSyncInterval());
-    }
-    Work<?> instance = work;
-    if (hasState && current != null && instance != null) {
-      // while the call runs: a racy read by nature, retried at the next tick if it fails
-      JsonNode state = snapshotOrNull(instance);
-      if (state != null && !state.equals(lastState)) {
-        lastState = state;
-        if (!flowRemote() || WireSize.of(state) <= settings.maxValueSize()) {
-          emit(new FlowMessage.StateChanged(name, state));
-        } else if (!stateTooLargeLogged) {
-          stateTooLargeLogged = true;
-          getContext()
-              .getLog()
-              .warn(
-                  "Work [{}]: its state is too large to send to the flow while it runs ({}); the"
-                      + " flow sees it again once it fits",
-                  name,
-                  WireSize.valueLimitText(settings.maxValueSize()));
-        }
-      }
+      reports.stateWhileRunning(runner.instance());
     }
     return this;
   }
 
-  private ObjectNode snapshotOrNull(Work<?> instance) {
-    try {
-      return StateCodec.snapshot(instance);
-    } catch (ConcurrentModificationException e) {
-      // A collection changed under the snapshot: the next tick (or the final one) reads it again.
-      return null;
-    } catch (Json.NotSerializableException e) {
-      if (!stateWarningLogged) {
-        stateWarningLogged = true;
-        RUNNER_LOG.warn(
-            "State of work [{}] cannot be synced: {}", name, FailureDescription.message(e));
-      }
-      return null;
-    }
-  }
-
   /** RUNNING follows as for any call: at the next tick, or with the call's Done if it is short. */
   private Behavior<WorkMessage> onCallBegan(CallBegan began) {
-    if (current != null && current.callId() == began.callId() && !startedSent) {
+    if (current != null && current.callId() == began.callId() && !reports.startedSent()) {
       tick = cancel(tick);
       scheduleTick(settings.runningReportDelay());
     }
@@ -765,7 +335,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private Behavior<WorkMessage> onStop(WorkMessage.Stop stop) {
     if (queue != null) {
       for (WorkMessage.Run queued : queue) {
-        emit(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
+        reports.emit(new FlowMessage.Stopped(name, queued.callId(), stop.reason()));
       }
       queue = null;
     }
@@ -775,11 +345,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     if (current != null) {
       if (stopReason == null) {
         stopReason = stop.reason();
-        if (callThread.cancel(calls)) {
+        if (runner.stop()) {
           // it was still waiting for a thread: it never runs, and ends now
           return onRunFinished(new RunFinished(current.callId(), null, true, false, null));
         }
-        interruptCurrent();
         if (settings.forceStopAfter() != null) {
           forceStop =
               getContext()
@@ -794,43 +363,30 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return startNextIfIdle();
   }
 
-  private void interruptCurrent() {
-    output.requestStop();
-    if (callThread != null) {
-      callThread.interrupt();
-    }
-  }
-
   private Behavior<WorkMessage> onForceStop(ForceStop force) {
-    if (current != null && current.callId() == force.callId() && callThread != null) {
-      callThread.forceStop(name, settings.forceStopAfter());
+    if (current != null && current.callId() == force.callId()) {
+      runner.forceStop();
     }
     return this;
   }
 
   private Behavior<WorkMessage> onPostStop() {
-    actorStopped = true;
-    if (output != null) {
-      output.close(); // what it held in the node's output budget goes back
-    }
+    runner.actorStopped();
+    shipper.close(); // what its output held in the node's output budget goes back
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
       // not keep sending it runs, and fails the calls it had
-      host.tell(
-          new HostMessage.WorkStopped(
-              appId,
-              name,
-              getContext().getSelf(),
-              CallFailures.open(current, pendingFinal, queue),
-              failedWith));
+      node.host()
+          .tell(
+              new HostMessage.WorkStopped(
+                  appId,
+                  name,
+                  getContext().getSelf(),
+                  CallFailures.open(current, reports.pendingEnd(), queue),
+                  failedWith));
     }
-    if (current != null && !(callThread != null && callThread.cancel(calls))) {
-      // (a call still waiting for a thread was taken back: it never runs)
-      RUNNER_LOG.info("Work [{}] is stopping its running call {}", name, current.callId());
-      interruptCurrent();
-      if (callThread != null && settings.forceStopAfter() != null) {
-        callThread.reapLater(name, settings.forceStopAfter());
-      }
+    if (current != null) {
+      runner.stopUnattended(current.callId());
     }
     return this;
   }
