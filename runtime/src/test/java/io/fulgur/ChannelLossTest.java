@@ -181,6 +181,7 @@ class ChannelLossTest {
   private static Config queueOfOne(int associationWindow) {
     return ConfigFactory.parseString(
         "pekko.remote.artery.advanced.outbound-message-queue-size = 1\n"
+            + "pekko.remote.artery.advanced.maximum-frame-size = 32KiB\n"
             + "fulgur.channel.window = 64\n"
             + "fulgur.channel.association-window = "
             + associationWindow
@@ -190,7 +191,8 @@ class ChannelLossTest {
   }
 
   /**
-   * Artery's outbound queue of one message: with windows that let 64 batches go to a node, Artery
+   * Artery's outbound queue of one message, and frames of 32 KiB so that the works' lines go in
+   * many batches: with windows that let 64 batches go to a node, Artery
    * drops many of them and the channel sends them again; with the connection's window at the
    * queue's size, Artery drops few (the cluster's own messages and the acks still compete for the
    * one place). Either way every call succeeds and every line arrives once.
@@ -201,7 +203,9 @@ class ChannelLossTest {
     int droppedWithinIt = runLossy(queueOfOne(1));
     assertThat(droppedBeyondTheQueue).as("batches Artery dropped, windows of 64").isPositive();
     assertThat(droppedWithinIt * 4)
-        .as("batches Artery dropped with a window of 1, times 4")
+        .as(
+            "batches Artery dropped with a window of 1 (%d), times 4, against windows of 64",
+            droppedWithinIt)
         .isLessThan(droppedBeyondTheQueue);
   }
 }
