@@ -39,9 +39,6 @@ import org.apache.pekko.cluster.Cluster;
  */
 public final class FlowActor implements FlowControl {
 
-  private static final org.slf4j.Logger DEBUG_LOG =
-      org.slf4j.LoggerFactory.getLogger(FlowActor.class);
-
   /**
    * Where the app is in its life. STARTING: the node has not joined its cluster yet, no pass runs.
    * RUNNING: passes run and works are placed. ENDING: the outcome is decided, the works are being
@@ -266,8 +263,13 @@ public final class FlowActor implements FlowControl {
     return next();
   }
 
+  /** Whether the app's outcome is decided: ending, or ended. */
+  private boolean ending() {
+    return phase == Phase.ENDING || phase == Phase.FINISHED;
+  }
+
   private void onEvent(FlowMessage.Event event) {
-    workEvents.handle(event, phase == Phase.ENDING);
+    workEvents.handle(event, ending());
   }
 
   /** A host this app placed works on is gone: its node left or was downed. */
@@ -275,7 +277,7 @@ public final class FlowActor implements FlowControl {
     ActorRef<HostMessage> lostHost = terminated.host();
     traffic.hostLost(lostHost);
     placer.lost(lostHost);
-    workEvents.hostLost(lostHost, phase == Phase.ENDING);
+    workEvents.hostLost(lostHost, ending());
     return next();
   }
 

@@ -42,6 +42,11 @@ final class WorkEvents {
    * what counts then is that the work let go of its node.
    */
   void handle(FlowMessage.Event event, boolean ending) {
+    if (event instanceof FlowMessage.Output output) {
+      // only a host's batch carries output, through the output gate
+      context.getLog().debug("Output of work [{}] outside a host's batch dropped", output.work());
+      return;
+    }
     WorkEntry entry = entries.get(event.work());
     if (entry == null) {
       return;
@@ -74,9 +79,6 @@ final class WorkEvents {
       }
     } else if (event instanceof FlowMessage.PlacementFailed e) {
       onPlacementFailed(entry, e);
-    } else if (event instanceof FlowMessage.Output e) {
-      // only a host's batch carries output, through the output gate
-      context.getLog().debug("Output of work [{}] outside a host's batch dropped", e.work());
     }
   }
 

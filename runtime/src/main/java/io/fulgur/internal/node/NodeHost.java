@@ -10,9 +10,9 @@ import io.fulgur.internal.protocol.HostMessage;
 import io.fulgur.internal.protocol.WorkMessage;
 import io.fulgur.internal.work.NodeResources;
 import io.fulgur.internal.work.OutputBudget;
-import io.fulgur.internal.work.NodeResources;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -74,7 +74,7 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
                 new OutputBudget(settings.outputMaxBufferedBytesPerNode()),
                 settings,
                 address));
-    List<String> keys = new java.util.ArrayList<>(settings.roles());
+    Set<String> keys = new java.util.LinkedHashSet<>(settings.roles());
     if (settings.serveAllRoles()) {
       keys.add(HostKeys.ANY_ROLE);
     }
@@ -109,27 +109,40 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
   public Receive<HostMessage> createReceive() {
     return newReceiveBuilder()
         .onMessage(HostMessage.Batch.class, this::onBatch)
-        .onMessage(HostMessage.Ack.class, ack -> same(() -> links.onAck(ack)))
+        .onMessage(HostMessage.Ack.class, this::onAck)
         .onMessage(HostMessage.Emit.class, this::onEmit)
         .onMessage(HostMessage.Print.class, this::onPrint)
-        .onMessageEquals(AppLinks.Tick.FLUSH, () -> same(links::onFlush))
-        .onMessageEquals(AppLinks.Tick.ACKS, () -> same(links::onAckTick))
-        .onMessageEquals(AppLinks.Tick.RESENDS, () -> same(links::onResendTick))
-        .onMessageEquals(AppLinks.Tick.ROOM, () -> same(links::onRoom))
+        .onMessage(AppLinks.Tick.class, this::onTick)
         .onMessage(HostMessage.WorkStopped.class, this::onWorkStopped)
-        .onMessage(
-            HostMessage.WorkIdle.class,
-            idle ->
-                same(
-                    () -> workActors.idle(idle.ref(), links.get(idle.appId()) != null)))
-        .onMessageEquals(WorkActors.Trim.INSTANCE, () -> same(workActors::onTrim))
+        .onMessage(HostMessage.WorkIdle.class, this::onWorkIdle)
+        .onMessageEquals(WorkActors.Trim.INSTANCE, this::onTrim)
         .onMessage(AppLinks.FlowGone.class, this::onFlowGone)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
-  private Behavior<HostMessage> same(Runnable handler) {
-    handler.run();
+  private Behavior<HostMessage> onAck(HostMessage.Ack ack) {
+    links.onAck(ack);
+    return this;
+  }
+
+  private Behavior<HostMessage> onTick(AppLinks.Tick tick) {
+    switch (tick) {
+      case FLUSH -> links.onFlush();
+      case ACKS -> links.onAckTick();
+      case RESENDS -> links.onResendTick();
+      case ROOM -> links.onRoom();
+    }
+    return this;
+  }
+
+  private Behavior<HostMessage> onWorkIdle(HostMessage.WorkIdle idle) {
+    workActors.idle(idle.ref(), links.get(idle.appId()) != null);
+    return this;
+  }
+
+  private Behavior<HostMessage> onTrim() {
+    workActors.onTrim();
     return this;
   }
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CallRunner {
   /** For the call threads, which outlive the actor when it is stopped under a running call. */
-  private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
+  /** A work's lines log under its actor's name, wherever they are written. */
+  private static final Logger LOG = LoggerFactory.getLogger(WorkActor.class);
 
   private final String name;
   private final String nodeAddress;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * held back. Used on the actor's thread only.
  */
 final class StateReporter {
-  private static final Logger LOG = LoggerFactory.getLogger(StateReporter.class);
+  /** A work's lines log under its actor's name, wherever they are written. */
+  private static final Logger LOG = LoggerFactory.getLogger(WorkActor.class);
 
   private final String appId;
   private final String name;
