@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Runs an app: starts the flow's node, runs the root flow's passes until the app ends, stops
- * every work, leaves the cluster and returns.
+ * Runs an app: starts the flow's node, runs the root flow's passes until the app ends, stops every
+ * work, leaves the cluster and returns.
  *
  * <p>{@code new App(flow).run()} is the embedded default: one local node that serves every compute
  * name and listens on 127.0.0.1 only, on a free port. {@code new App(flow, config).run()} starts
@@ -59,10 +59,10 @@ public final class App {
   /**
    * Runs the app on the calling thread until it ends.
    *
-   * @throws AppFailedException if a work with {@code raiseException} failed, the flow called
-   *     {@code fail}, the flow's {@code run()} threw, the runtime failed (the message starts with
-   *     {@code internal_error}), or the node could not start or did not join its cluster within
-   *     {@code fulgur.node.join-timeout}
+   * @throws AppFailedException if a work with {@code raiseException} failed, the flow called {@code
+   *     fail}, the flow's {@code run()} threw, the runtime failed (the message starts with {@code
+   *     internal_error}), or the node could not start or did not join its cluster within {@code
+   *     fulgur.node.join-timeout}
    * @throws IllegalStateException if this App already ran
    */
   public void run() {

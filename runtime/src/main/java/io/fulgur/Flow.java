@@ -8,14 +8,13 @@ import io.fulgur.internal.Internals;
  *
  * <p>The runtime calls the root flow's {@code run()} again and again; each call is a <em>pass</em>.
  * A pass runs when something the flow can observe changed (the app started, a work's status or
- * state changed, a child was added); changes that arrive during a pass are coalesced into one
- * next pass. Passes never overlap and run on the flow's own thread. A parent flow calls its
- * children's {@code run()} itself.
+ * state changed, a child was added); changes that arrive during a pass are coalesced into one next
+ * pass. Passes never overlap and run on the flow's own thread. A parent flow calls its children's
+ * {@code run()} itself.
  *
  * <p>Children are the {@link Work}s and {@code Flow}s held in the flow's fields, directly or in
- * {@code List} and {@code Map<String, ...>} fields; children added while the app runs join it.
- * They are named by their path: {@code root.workA}, {@code root.workers.3}, {@code
- * root.byKey.alpha}.
+ * {@code List} and {@code Map<String, ...>} fields; children added while the app runs join it. They
+ * are named by their path: {@code root.workA}, {@code root.workers.3}, {@code root.byKey.alpha}.
  */
 public abstract class Flow {
   static {

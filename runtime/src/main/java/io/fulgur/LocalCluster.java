@@ -103,7 +103,8 @@ public final class LocalCluster implements AutoCloseable {
     return ConfigFactory.empty()
         .withValue("fulgur.node.host-works", ConfigValueFactory.fromAnyRef(false))
         .withValue(
-            "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(nodes.get(0).address())))
+            "pekko.cluster.seed-nodes",
+            ConfigValueFactory.fromIterable(List.of(nodes.get(0).address())))
         .withFallback(common);
   }
 

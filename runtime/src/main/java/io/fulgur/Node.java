@@ -15,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * <p>Configuration ({@code config} is layered over Fulgur's node defaults): {@code
  * fulgur.node.roles} (the roles, e.g. {@code [cpu]}), {@code pekko.cluster.seed-nodes} (none: the
- * node forms a new cluster), {@code pekko.remote.artery.canonical.hostname/port} (default
- * 127.0.0.1 and a free port).
+ * node forms a new cluster), {@code pekko.remote.artery.canonical.hostname/port} (default 127.0.0.1
+ * and a free port).
  */
 public final class Node implements AutoCloseable {
   private final ActorSystem<Void> system;
@@ -83,8 +83,8 @@ public final class Node implements AutoCloseable {
    * Why the node stopped when nobody asked it to: the cluster downed it (for example the
    * split-brain resolver took it for unreachable), refused it, or its actor system ended for
    * another reason. Empty while the node runs, and when it stopped as asked: {@link #close}, the
-   * JVM shutting down (SIGTERM), or a leave of this node asked of the cluster. A process that
-   * runs a node exits non-zero when this is present, so that its supervisor starts it again.
+   * JVM shutting down (SIGTERM), or a leave of this node asked of the cluster. A process that runs
+   * a node exits non-zero when this is present, so that its supervisor starts it again.
    */
   public Optional<String> unexpectedStop() {
     return NodeStop.unexpected(system, closed);

@@ -10,14 +10,13 @@ import java.util.Optional;
  * A unit of work that a {@link Flow} runs on a node of the cluster whose roles include the work's
  * {@link CloudCompute} name.
  *
- * <p>Subclasses implement {@link #onRun(Object)}. The flow calls {@link #run(Object)}: a
- * sequential work ends the flow's pass until the call has succeeded (the next pass passes
- * through); a parallel work returns at once. A work runs its calls one at a time, in the order
- * they were sent.
+ * <p>Subclasses implement {@link #onRun(Object)}. The flow calls {@link #run(Object)}: a sequential
+ * work ends the flow's pass until the call has succeeded (the next pass passes through); a parallel
+ * work returns at once. A work runs its calls one at a time, in the order they were sent.
  *
- * <p><b>Two instances.</b> The instance the flow holds is a view. The work runs on its own
- * instance on the node that runs it (also on the embedded single-node default, so that local and
- * clustered behave alike), and that instance is a copy of the one you built:
+ * <p><b>Two instances.</b> The instance the flow holds is a view. The work runs on its own instance
+ * on the node that runs it (also on the embedded single-node default, so that local and clustered
+ * behave alike), and that instance is a copy of the one you built:
  *
  * <ul>
  *   <li><b>Configuration travels.</b> When the work is placed, its node gets every non-static,
@@ -30,22 +29,21 @@ import java.util.Optional;
  *       cache) and open it in {@code onRun}.
  *   <li><b>State goes back.</b> The work's <em>state</em> is its public, non-static, non-final
  *       fields: copied back to the flow's instance while the work runs (every {@code
- *       fulgur.work.state-sync-interval}) and always before the call's {@code Done}. Private
- *       fields are the work's own working memory: copied once, never synced back. For clean
- *       snapshots, assign new values (for example a new list) rather than mutating a shared
- *       collection.
+ *       fulgur.work.state-sync-interval}) and always before the call's {@code Done}. Private fields
+ *       are the work's own working memory: copied once, never synced back. For clean snapshots,
+ *       assign new values (for example a new list) rather than mutating a shared collection.
  *   <li><b>Values are copied as JSON</b> (Jackson, field by field, no getters or setters, never
- *       Java serialization): strings, numbers, booleans, enums, records, collections, maps,
- *       {@code java.time} values, and classes Jackson can build (a no-argument constructor, of any
+ *       Java serialization): strings, numbers, booleans, enums, records, collections, maps, {@code
+ *       java.time} values, and classes Jackson can build (a no-argument constructor, of any
  *       visibility, or a {@code @JsonCreator}). An object referenced from two fields arrives as two
- *       separate copies. A field declared with a type variable reads as the class the concrete
- *       work class binds it to.
+ *       separate copies. A field declared with a type variable reads as the class the concrete work
+ *       class binds it to.
  *   <li><b>Generic input.</b> For a work whose input type is generic ({@code class Echo<T> extends
- *       Work<T>}), the input's class travels with it and must be a JDK value or collection type,
- *       in the package of the work's class or superclasses, or in a package listed (with its
- *       subpackages) in {@code fulgur.serialization.allowed-packages};
- *       else the call fails with reason {@code input_type_refused}. Elements of an erased container
- *       ({@code Echo<List<Point>>}) arrive as maps.
+ *       Work<T>}), the input's class travels with it and must be a JDK value or collection type, in
+ *       the package of the work's class or superclasses, or in a package listed (with its
+ *       subpackages) in {@code fulgur.serialization.allowed-packages}; else the call fails with
+ *       reason {@code input_type_refused}. Elements of an erased container ({@code
+ *       Echo<List<Point>>}) arrive as maps.
  *   <li><b>Mistakes fail early.</b> An inner, local or anonymous work class that holds its
  *       enclosing instance, or a field that holds a work, a flow, an actor ref, a thread or a
  *       lambda, fails the app when the work joins it. A value that holds a cycle, cannot be
@@ -55,10 +53,10 @@ import java.util.Optional;
  *       sent fails the call with reason {@code state_error}.
  * </ul>
  *
- * <p><b>Threads.</b> {@code onRun} runs on a thread of its own on the work's node, never on a
- * Pekko dispatcher. Everything else here is called from the flow's {@code run()}, on the flow's
- * thread. What {@code onRun} prints to {@code System.out} and {@code System.err} appears on the
- * flow node's console, each line prefixed with the work's name.
+ * <p><b>Threads.</b> {@code onRun} runs on a thread of its own on the work's node, never on a Pekko
+ * dispatcher. Everything else here is called from the flow's {@code run()}, on the flow's thread.
+ * What {@code onRun} prints to {@code System.out} and {@code System.err} appears on the flow node's
+ * console, each line prefixed with the work's name.
  *
  * @param <I> the input type: JSON-serialisable ({@code Void} for works called with {@link #run()})
  */
@@ -112,10 +110,10 @@ public abstract class Work<I> {
 
   /**
    * Calls the work with {@code input}, from a flow's {@code run()}. The call's key is the work's
-   * name and the canonical JSON of {@code input}: a new key sends {@code Run(input)} to the
-   * work's node; with {@code cacheCalls} a key already sent is not sent again. For a sequential
-   * work whose call has not succeeded, the pass ends here (this method does not return; the flow
-   * replays from the top on its next pass). A parallel work returns at once.
+   * name and the canonical JSON of {@code input}: a new key sends {@code Run(input)} to the work's
+   * node; with {@code cacheCalls} a key already sent is not sent again. For a sequential work whose
+   * call has not succeeded, the pass ends here (this method does not return; the flow replays from
+   * the top on its next pass). A parallel work returns at once.
    *
    * @throws IllegalStateException if not called from a flow's {@code run()} of a running app
    */
@@ -137,7 +135,9 @@ public abstract class Work<I> {
     core.stop();
   }
 
-  /** The work's name, its path from the root flow ({@code root.workA}); null before the app runs. */
+  /**
+   * The work's name, its path from the root flow ({@code root.workA}); null before the app runs.
+   */
   public final String name() {
     return core.name();
   }
@@ -168,8 +168,8 @@ public abstract class Work<I> {
   }
 
   /**
-   * The address of the node the work is placed on ({@code pekko://fulgur@127.0.0.1:25520}), or
-   * null before it is placed. Inside {@code onRun}: the node it runs on.
+   * The address of the node the work is placed on ({@code pekko://fulgur@127.0.0.1:25520}), or null
+   * before it is placed. Inside {@code onRun}: the node it runs on.
    */
   public final String nodeAddress() {
     return core.nodeAddress();

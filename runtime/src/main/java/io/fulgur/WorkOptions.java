@@ -34,9 +34,7 @@ public final class WorkOptions {
     this.maxRetries = maxRetries;
   }
 
-  /**
-   * The default options: compute {@code default}, sequential, calls cached, failures raised.
-   */
+  /** The default options: compute {@code default}, sequential, calls cached, failures raised. */
   public static WorkOptions defaults() {
     return DEFAULTS;
   }
@@ -72,9 +70,9 @@ public final class WorkOptions {
 
   /**
    * A copy with the given retry policy for lost nodes: when the node running a call leaves the
-   * cluster (crash, downing), the call is placed on another node with the same role and run
-   * again, at most {@code maxRetries} times; after that it fails with reason {@code node_lost}.
-   * Exceptions thrown by {@code onRun} are never retried. Default 0.
+   * cluster (crash, downing), the call is placed on another node with the same role and run again,
+   * at most {@code maxRetries} times; after that it fails with reason {@code node_lost}. Exceptions
+   * thrown by {@code onRun} are never retried. Default 0.
    *
    * @throws IllegalArgumentException if {@code maxRetries} is negative
    */

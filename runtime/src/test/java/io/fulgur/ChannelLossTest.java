@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.fulgur.internal.protocol.FlowMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.fulgur.internal.protocol.FlowMessage;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,11 +25,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The channel between a flow and its hosts loses nothing when messages are lost: on in-JVM
- * clusters whose every message is serialised, with one message in five lost on purpose, and with
- * an outbound queue of Artery so small that it drops messages itself (counted: Artery publishes
- * {@link Dropped}). Every call ends SUCCEEDED, and every line the works printed arrives once, in
- * order.
+ * The channel between a flow and its hosts loses nothing when messages are lost: on in-JVM clusters
+ * whose every message is serialised, with one message in five lost on purpose, and with an outbound
+ * queue of Artery so small that it drops messages itself (counted: Artery publishes {@link
+ * Dropped}). Every call ends SUCCEEDED, and every line the works printed arrives once, in order.
  */
 @Tag("pekko-threading")
 class ChannelLossTest {
@@ -116,7 +115,8 @@ class ChannelLossTest {
       } catch (AssertionError e) {
         // the logs went to the captured console: show them, without the works' lines
         System.setOut(original);
-        out.toString(StandardCharsets.UTF_8).lines()
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
             .filter(l -> !l.startsWith("[root.printers."))
             .forEach(original::println);
         throw e;
@@ -137,7 +137,8 @@ class ChannelLossTest {
     for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
       if (line.startsWith("[root.printers.")) {
         int end = line.indexOf("] ");
-        byWork.computeIfAbsent(line.substring(1, end), w -> new ArrayList<>())
+        byWork
+            .computeIfAbsent(line.substring(1, end), w -> new ArrayList<>())
             .add(line.substring(end + 2));
       }
     }
@@ -192,10 +193,10 @@ class ChannelLossTest {
 
   /**
    * Artery's outbound queue of one message, and frames of 32 KiB so that the works' lines go in
-   * many batches: with windows that let 64 batches go to a node, Artery
-   * drops many of them and the channel sends them again; with the connection's window at the
-   * queue's size, Artery drops few (the cluster's own messages and the acks still compete for the
-   * one place). Either way every call succeeds and every line arrives once.
+   * many batches: with windows that let 64 batches go to a node, Artery drops many of them and the
+   * channel sends them again; with the connection's window at the queue's size, Artery drops few
+   * (the cluster's own messages and the acks still compete for the one place). Either way every
+   * call succeeds and every line arrives once.
    */
   @Test
   void withAnOutboundQueueThatDropsEveryCallSucceedsAndTheAssociationWindowKeepsWithinIt() {

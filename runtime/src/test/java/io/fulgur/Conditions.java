@@ -76,7 +76,9 @@ final class Conditions {
       return attach("io.fulgur");
     }
 
-    /** Captures {@code logger} and the loggers under it (at the levels logback-test.xml lets by). */
+    /**
+     * Captures {@code logger} and the loggers under it (at the levels logback-test.xml lets by).
+     */
     static LogCapture attach(String logger) {
       LogCapture capture = new LogCapture(logger);
       capture.start();

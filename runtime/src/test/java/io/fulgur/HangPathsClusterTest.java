@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * Every call ends when its events cross nodes (every message through Artery and the wire format;
  * surefire sets {@code pekko.actor.serialize-messages = on}): a failure whose state and trace
  * together would outgrow a frame arrives cut, an exception that cannot be described arrives
- * described, and a work that cannot be made on its node fails its call naming work, node and
- * cause.
+ * described, and a work that cannot be made on its node fails its call naming work, node and cause.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HangPathsClusterTest {
@@ -42,10 +41,7 @@ class HangPathsClusterTest {
     public String blob;
 
     HeavyFailure() {
-      super(
-          WorkOptions.defaults()
-              .withCompute(new CloudCompute("cpu"))
-              .withRaiseException(false));
+      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withRaiseException(false));
     }
 
     @Override
@@ -89,10 +85,7 @@ class HangPathsClusterTest {
   /** Throws an exception whose message cannot be read. */
   static class UnreadableThrower extends Work<Void> {
     UnreadableThrower() {
-      super(
-          WorkOptions.defaults()
-              .withCompute(new CloudCompute("cpu"))
-              .withRaiseException(false));
+      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withRaiseException(false));
     }
 
     @Override
@@ -132,10 +125,7 @@ class HangPathsClusterTest {
     public Missing missing;
 
     NeedsMissing() {
-      super(
-          WorkOptions.defaults()
-              .withCompute(new CloudCompute("odd"))
-              .withRaiseException(false));
+      super(WorkOptions.defaults().withCompute(new CloudCompute("odd")).withRaiseException(false));
     }
 
     @Override
@@ -155,8 +145,8 @@ class HangPathsClusterTest {
   }
 
   /**
-   * A node's class loader that defines some classes itself, so that what they refer to is looked
-   * up through it, and hides one class: a node with another build of the app's classes.
+   * A node's class loader that defines some classes itself, so that what they refer to is looked up
+   * through it, and hides one class: a node with another build of the app's classes.
    */
   static final class HidingLoader extends ClassLoader {
     private final Set<String> own;
@@ -181,8 +171,7 @@ class HangPathsClusterTest {
         if (loaded != null) {
           return loaded;
         }
-        try (InputStream in =
-            getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
           byte[] bytes = in.readAllBytes();
           return defineClass(name, bytes, 0, bytes.length);
         } catch (IOException e) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Every call ends and every app ends on the embedded node, also when what the runtime has to
  * describe or read throws: an exception whose message, text or stack trace cannot be read, a cause
- * chain without end, an error while the flow's components are scanned, a state that cannot be
- * read or built back, a console that throws, a cluster the flow's node cannot join.
+ * chain without end, an error while the flow's components are scanned, a state that cannot be read
+ * or built back, a console that throws, a cluster the flow's node cannot join.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class HangPathsTest {

@@ -35,6 +35,7 @@ final class InstanceWorks {
     private final Batching batching;
     private final String label;
     private final WorkOptions fallback = WorkOptions.defaults().withParallel(true);
+
     /** What onRun saw, as state: synced back to the flow. */
     public String seen;
 

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inputs, states and output lines that do not fit in one message between nodes (Artery's
- * maximum frame size, 256 KiB by default): many medium ones are split over several messages, a
- * single one too large for any message fails its call with a reason that says so, and nothing
- * waits forever for a message that was never sent.
+ * Inputs, states and output lines that do not fit in one message between nodes (Artery's maximum
+ * frame size, 256 KiB by default): many medium ones are split over several messages, a single one
+ * too large for any message fails its call with a reason that says so, and nothing waits forever
+ * for a message that was never sent.
  */
 class LargeMessagesTest {
   private static LocalCluster cluster;
@@ -38,8 +38,8 @@ class LargeMessagesTest {
   }
 
   /**
-   * Keeps the length of what it was given, and optionally a large state or a large line (sizes
-   * are state: the instance on the work's node is made from the state, not by this constructor).
+   * Keeps the length of what it was given, and optionally a large state or a large line (sizes are
+   * state: the instance on the work's node is made from the state, not by this constructor).
    */
   static class Sized extends Work<String> {
     public int length;
@@ -170,10 +170,7 @@ class LargeMessagesTest {
   /** Throws an exception whose message is as long as its input says. */
   static class Thrower extends Work<Integer> {
     Thrower() {
-      super(
-          WorkOptions.defaults()
-              .withCompute(new CloudCompute("cpu"))
-              .withRaiseException(false));
+      super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withRaiseException(false));
     }
 
     @Override
@@ -219,7 +216,9 @@ class LargeMessagesTest {
     assertThat(flow.work.hasSucceeded()).isTrue();
     String prefix = "[" + flow.work.name() + "] ";
     List<String> lines =
-        printed.toString(StandardCharsets.UTF_8).lines()
+        printed
+            .toString(StandardCharsets.UTF_8)
+            .lines()
             .filter(l -> l.startsWith(prefix))
             .map(l -> l.substring(prefix.length()))
             .toList();

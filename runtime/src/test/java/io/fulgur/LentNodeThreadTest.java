@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sequential call runs on the node's thread lent to it, and the node goes on serving meanwhile:
- * a call that blocks until another app's call on the same node has run gets released; several
- * apps' chains of calls on two nodes at once all finish. With custom threading off (the
- * pekko-threading execution) the same holds with the call on a runner thread.
+ * A sequential call runs on the node's thread lent to it, and the node goes on serving meanwhile: a
+ * call that blocks until another app's call on the same node has run gets released; several apps'
+ * chains of calls on two nodes at once all finish. With custom threading off (the pekko-threading
+ * execution) the same holds with the call on a runner thread.
  */
 @Tag("pekko-threading")
 class LentNodeThreadTest {

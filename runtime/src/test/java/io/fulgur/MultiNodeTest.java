@@ -154,7 +154,8 @@ class MultiNodeTest {
     List<StatusChange> history = flow.onTpu.statusHistory();
     assertThat(history)
         .extracting(c -> c.status() + "/" + c.reason())
-        .containsExactly("PENDING/placing", "PENDING/no_node_with_role", "FAILED/no_node_with_role");
+        .containsExactly(
+            "PENDING/placing", "PENDING/no_node_with_role", "FAILED/no_node_with_role");
     // it stayed PENDING until the placement timeout
     assertThat(java.time.Duration.between(history.get(1).at(), history.get(2).at()))
         .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(1400));

@@ -138,8 +138,8 @@ class NodeLossTest {
       assertThat(flow.survivor.finishedOn).isNotEqualTo(lost);
       assertThat(flow.survivor.statusHistory())
           .extracting(c -> c.status() + "/" + c.reason())
-          .containsSubsequence("RUNNING/null", "PENDING/node_lost_retrying", "RUNNING/null",
-              "SUCCEEDED/null");
+          .containsSubsequence(
+              "RUNNING/null", "PENDING/node_lost_retrying", "RUNNING/null", "SUCCEEDED/null");
       // later placements avoid the lost node
       assertThat(flow.later.ranOn).isEqualTo(flow.survivor.finishedOn);
     } finally {
@@ -159,8 +159,7 @@ class NodeLossTest {
   void aNodeRefusesABadServingThreadsSetting() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
-                Node.start(
-                    ConfigFactory.parseString("fulgur.work-dispatcher.serving-threads = 0")))
+                Node.start(ConfigFactory.parseString("fulgur.work-dispatcher.serving-threads = 0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fulgur.work-dispatcher.serving-threads must be at least 1, was 0");
   }

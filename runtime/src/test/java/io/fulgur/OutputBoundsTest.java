@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class OutputBoundsTest {
   private PrintStream originalOut;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
   /** Holds the flow node's printing of {@code root.printer}'s lines while closed. */
   private static volatile CountDownLatch printerGate = new CountDownLatch(0);
 
@@ -58,7 +59,9 @@ class OutputBoundsTest {
   /** The text of each line {@code work} printed, in the order the flow's node printed them. */
   private List<String> linesOf(String work) {
     String prefix = "[" + work + "] ";
-    return captured.toString(StandardCharsets.UTF_8).lines()
+    return captured
+        .toString(StandardCharsets.UTF_8)
+        .lines()
         .filter(l -> l.startsWith(prefix))
         .map(l -> l.substring(prefix.length()))
         .toList();
@@ -153,8 +156,7 @@ class OutputBoundsTest {
     runApp(new App(new LongLineFlow(), config("")));
     List<String> pieces = linesOf("root.big");
     assertThat(pieces.size()).isGreaterThanOrEqualTo(1_048_576 / 16_384);
-    assertThat(pieces)
-        .allMatch(p -> p.getBytes(StandardCharsets.UTF_8).length <= 16 * 1024);
+    assertThat(pieces).allMatch(p -> p.getBytes(StandardCharsets.UTF_8).length <= 16 * 1024);
     assertThat(String.join("", pieces)).isEqualTo(LongLine.TEXT);
   }
 
@@ -217,7 +219,8 @@ class OutputBoundsTest {
             () -> new App(flow, config("fulgur.output.max-buffered-bytes-per-node = 4KiB")).run(),
             r -> new Thread(r, "test-app").start());
     Conditions.await(
-        "the printing thread waits for room", Duration.ofSeconds(30),
+        "the printing thread waits for room",
+        Duration.ofSeconds(30),
         OutputBoundsTest::aThreadWaitsForOutputRoom);
     StopAWaitingPrinter.stopNow = true;
     // the flow's node still prints nothing: only the stop can end the wait

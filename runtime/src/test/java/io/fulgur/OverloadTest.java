@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Overload makes calls wait instead of crashing the node: beyond {@code
  * fulgur.node.max-call-threads} calls wait for a thread, PENDING with reason {@code queued}, in
- * order, and no thread is added for them; they run once threads free, a queued call that is
- * stopped ends STOPPED, and one whose node is lost fails with node_lost.
+ * order, and no thread is added for them; they run once threads free, a queued call that is stopped
+ * ends STOPPED, and one whose node is lost fails with node_lost.
  */
 class OverloadTest {
 
@@ -132,8 +132,12 @@ class OverloadTest {
         assertThat(queuedAt).as("queued before RUNNING in " + history).isLessThan(runningAt);
       }
     }
-    assertThat(flow.blockers.stream().filter(b -> indexOf(b.statusHistory(), WorkStatus.PENDING,
-        "queued") >= 0).count()).as("works whose history shows PENDING queued").isEqualTo(16);
+    assertThat(
+            flow.blockers.stream()
+                .filter(b -> indexOf(b.statusHistory(), WorkStatus.PENDING, "queued") >= 0)
+                .count())
+        .as("works whose history shows PENDING queued")
+        .isEqualTo(16);
   }
 
   private static int indexOf(List<StatusChange> history, WorkStatus status, String reason) {
@@ -170,7 +174,8 @@ class OverloadTest {
     reset();
     StopTheQueued flow = new StopTheQueued();
     CompletableFuture<Void> app = runInBackground(new App(flow, cap(1)));
-    Conditions.await("the queued call is stopped", Duration.ofSeconds(30), flow.waiting::hasStopped);
+    Conditions.await(
+        "the queued call is stopped", Duration.ofSeconds(30), flow.waiting::hasStopped);
     assertThat(flow.waiting.statusReason()).isEqualTo("stopped_by_flow");
     assertThat(flow.running.isRunning()).as("the call holding the only thread still runs").isTrue();
     assertThat(flow.waiting.statusHistory())

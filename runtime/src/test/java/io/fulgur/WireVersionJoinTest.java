@@ -30,8 +30,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Nodes of different Fulgur wire versions do not form a cluster: a joining node whose {@code
  * fulgur.wire.version} differs from the cluster's, or that has none, is refused, both sides say
- * why, and it never becomes a member. The other version is put in after {@link
- * NodeSystem#resolve}, which sets this build's version over any config.
+ * why, and it never becomes a member. The other version is put in after {@link NodeSystem#resolve},
+ * which sets this build's version over any config.
  */
 class WireVersionJoinTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -60,21 +60,23 @@ class WireVersionJoinTest {
   void everyNodeCarriesThisBuildsWireVersionWhateverItsConfigSays() {
     Config seedConfig = seed.settings().config();
     assertThat(seedConfig.getInt(WireVersion.KEY)).isEqualTo(WireVersion.CURRENT);
-    assertThat(seedConfig.getBoolean("pekko.cluster.configuration-compatibility-check.enforce-on-join"))
+    assertThat(
+            seedConfig.getBoolean(
+                "pekko.cluster.configuration-compatibility-check.enforce-on-join"))
         .isTrue();
     assertThat(
             seedConfig.getString(
                 "pekko.cluster.configuration-compatibility-check.checkers.fulgur-wire"))
         .isEqualTo(WireVersionCompatChecker.class.getName());
-    Config lying =
-        ConfigFactory.parseString(WireVersion.KEY + " = " + (WireVersion.CURRENT + 1));
+    Config lying = ConfigFactory.parseString(WireVersion.KEY + " = " + (WireVersion.CURRENT + 1));
     assertThat(NodeSystem.resolve(lying).getInt(WireVersion.KEY)).isEqualTo(WireVersion.CURRENT);
   }
 
   @Test
   void theCheckerAcceptsTheSameVersionOnlyAndNamesBothOtherwise() {
     WireVersionCompatChecker checker = new WireVersionCompatChecker();
-    assertThat(CollectionConverters.asJava(checker.requiredKeys())).containsExactly(WireVersion.KEY);
+    assertThat(CollectionConverters.asJava(checker.requiredKeys()))
+        .containsExactly(WireVersion.KEY);
     Config one = ConfigFactory.parseString(WireVersion.KEY + " = 1");
     Config two = ConfigFactory.parseString(WireVersion.KEY + " = 2");
     assertThat(checker.check(one, ConfigFactory.parseString(WireVersion.KEY + " = 1")))
@@ -119,7 +121,8 @@ class WireVersionJoinTest {
     int other = WireVersion.CURRENT + 1;
     ActorSystem<Void> newer =
         NodeSystem.start(
-            NodeSystem.resolve(FAST).withValue(WireVersion.KEY, ConfigValueFactory.fromAnyRef(other)),
+            NodeSystem.resolve(FAST)
+                .withValue(WireVersion.KEY, ConfigValueFactory.fromAnyRef(other)),
             spawned -> {});
     try {
       NodeSystem.awaitUp(newer, DEADLINE);
@@ -162,16 +165,19 @@ class WireVersionJoinTest {
         change.apply(
             NodeSystem.resolve(
                 FAST.withValue(
-                    "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of(seedAddress)))));
+                    "pekko.cluster.seed-nodes",
+                    ConfigValueFactory.fromIterable(List.of(seedAddress)))));
     Cluster seedCluster = Cluster.get(Adapter.toClassic(seed));
     Set<String> seenBySeed = ConcurrentHashMap.newKeySet();
-    try (Conditions.LogCapture pekkoLogs = Conditions.LogCapture.attach("org.apache.pekko.cluster");
+    try (Conditions.LogCapture pekkoLogs =
+            Conditions.LogCapture.attach("org.apache.pekko.cluster");
         Conditions.LogCapture fulgurLogs = Conditions.LogCapture.attach()) {
       long start = System.nanoTime();
       ActorSystem<Void> joiner = NodeSystem.start(joinerConfig, spawned -> {});
       String joinerAddress = Cluster.get(Adapter.toClassic(joiner)).selfAddress().toString();
       try {
-        // The refused node shuts itself down, so waiting for it to be Up fails at once and says why.
+        // The refused node shuts itself down, so waiting for it to be Up fails at once and says
+        // why.
         assertThatThrownBy(() -> NodeSystem.awaitUp(joiner, DEADLINE))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("could not join the cluster of seed nodes [" + seedAddress + "]")

@@ -18,8 +18,8 @@ import io.fulgur.InstanceWorks.HoldsThread;
 import io.fulgur.InstanceWorks.HoldsWork;
 import io.fulgur.InstanceWorks.Large;
 import io.fulgur.InstanceWorks.Point;
-import io.fulgur.InstanceWorks.Sharing;
 import io.fulgur.InstanceWorks.PointHolder;
+import io.fulgur.InstanceWorks.Sharing;
 import io.fulgur.InstanceWorks.Sleeper;
 import io.fulgur.InstanceWorks.Stamp;
 import io.fulgur.InstanceWorks.Trainer;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A work runs as its author built it: what its constructor stored travels to its node, types
- * survive, and mistakes fail at start or at placement with a message that says the fix. Run on
- * the embedded node and on a cluster ({@link WorkInstanceEmbeddedTest}, {@link
+ * survive, and mistakes fail at start or at placement with a message that says the fix. Run on the
+ * embedded node and on a cluster ({@link WorkInstanceEmbeddedTest}, {@link
  * WorkInstanceClusterTest}), where every message is serialised.
  */
 abstract class WorkInstanceContract {
@@ -247,8 +247,7 @@ abstract class WorkInstanceContract {
         "root.work.helper",
         "a work",
         "mark it transient");
-    failsAtStart(
-        () -> new RunOnce<>(new HoldsThread(), null), "root.work.thread", "a thread");
+    failsAtStart(() -> new RunOnce<>(new HoldsThread(), null), "root.work.thread", "a thread");
   }
 
   @Test
@@ -290,8 +289,8 @@ abstract class WorkInstanceContract {
     assertThat(cyclic.hasFailed()).isTrue();
     assertThat(cyclic.failure().orElseThrow().reason()).isEqualTo("instance_error");
     assertThat(cyclic.failure().orElseThrow().message())
-        .contains("root.work.cfg.parent", "cycle", CyclicConfig.class.getName(),
-            "mark it transient");
+        .contains(
+            "root.work.cfg.parent", "cycle", CyclicConfig.class.getName(), "mark it transient");
     assertThat(cyclic.statusHistory()).noneMatch(c -> c.status() == WorkStatus.RUNNING);
   }
 

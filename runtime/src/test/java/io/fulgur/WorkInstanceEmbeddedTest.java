@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigFactory;
 class WorkInstanceEmbeddedTest extends WorkInstanceContract {
   @Override
   App app(Flow flow) {
-    return new App(
-        flow, ConfigFactory.parseString("fulgur.node.serve-all-roles = on\n" + ALLOWED));
+    return new App(flow, ConfigFactory.parseString("fulgur.node.serve-all-roles = on\n" + ALLOWED));
   }
 }

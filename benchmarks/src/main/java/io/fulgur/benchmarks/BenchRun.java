@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * One run of the benchmarks: its sizes (a smoke run's or a full run's), the rows measured so far,
- * and how an iteration is measured. Every scenario measures through it, so that every system
- * gets the same warm-ups, iterations and GCs.
+ * and how an iteration is measured. Every scenario measures through it, so that every system gets
+ * the same warm-ups, iterations and GCs.
  */
 final class BenchRun {
   /** An app on one node of its own that serves every role. */
@@ -21,10 +21,13 @@ final class BenchRun {
   final boolean quick;
   final int warmups;
   final int iterations;
+
   /** Calls of a sequential chain. */
   final int calls;
+
   /** Works of a fan-out. */
   final int fanOutWorks;
+
   final List<Row> rows = new ArrayList<>();
 
   /** The worker process of the scenario running, if it has one: {@link #gc()} collects it too. */
@@ -68,10 +71,9 @@ final class BenchRun {
 
   /**
    * Runs warm-ups then iterations; each returns one value per metric. Every iteration starts after
-   * a full GC (in the worker process too, in the scenarios that have one), for every system
-   * alike: without it, whether an iteration of tens of milliseconds met a young collection of the
-   * garbage left by the iterations before it would decide its figure, at random, by a factor of
-   * two.
+   * a full GC (in the worker process too, in the scenarios that have one), for every system alike:
+   * without it, whether an iteration of tens of milliseconds met a young collection of the garbage
+   * left by the iterations before it would decide its figure, at random, by a factor of two.
    */
   double[][] measure(int metrics, Iteration iteration) throws Exception {
     for (int i = 0; i < warmups; i++) {
@@ -93,13 +95,16 @@ final class BenchRun {
    * Starts a local Hazelcast member that joins the worker's cluster, measures {@code iteration}
    * from it towards the worker's member, and shuts the local member down.
    */
-  double[][] measureFromLocalMember(WorkerProcess worker, int metrics,
-      HazelcastIteration iteration) throws Exception {
+  double[][] measureFromLocalMember(WorkerProcess worker, int metrics, HazelcastIteration iteration)
+      throws Exception {
     HazelcastInstance local = HazelcastBaseline.member(worker.hzName());
     try {
       HazelcastBaseline.awaitMembers(local, 2);
-      Member remote = local.getCluster().getMembers().stream()
-          .filter(m -> !m.localMember()).findFirst().orElseThrow();
+      Member remote =
+          local.getCluster().getMembers().stream()
+              .filter(m -> !m.localMember())
+              .findFirst()
+              .orElseThrow();
       return measure(metrics, () -> iteration.run(local, remote));
     } finally {
       local.shutdown();
@@ -108,8 +113,8 @@ final class BenchRun {
 
   /**
    * p50, p99 and calls/s of a chain, without its first call: that one includes placing the work
-   * (Fulgur), opening the association (Pekko) or the connection (Hazelcast), and would weigh on
-   * the mean alone (the run-to-run spread of calls/s came mostly from it).
+   * (Fulgur), opening the association (Pekko) or the connection (Hazelcast), and would weigh on the
+   * mean alone (the run-to-run spread of calls/s came mostly from it).
    */
   static double[] chainMetrics(long[] rtts) {
     Stats s = Stats.of(rtts.length > 1 ? Arrays.copyOfRange(rtts, 1, rtts.length) : rtts);

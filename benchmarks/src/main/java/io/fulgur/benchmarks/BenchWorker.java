@@ -15,9 +15,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The other process of the two-process scenarios: one Fulgur worker node (role {@code cpu}) that
- * also runs a plain Pekko echo actor and a Hazelcast member, so that the three are measured
- * between the same two processes. Prints its address, the echo's ref and "READY"; at each line
- * "GC" on its stdin runs a full GC and prints "GC-DONE"; ends when its stdin closes.
+ * also runs a plain Pekko echo actor and a Hazelcast member, so that the three are measured between
+ * the same two processes. Prints its address, the echo's ref and "READY"; at each line "GC" on its
+ * stdin runs a full GC and prints "GC-DONE"; ends when its stdin closes.
  *
  * <pre>BenchWorker HAZELCAST_CLUSTER_NAME</pre>
  */
@@ -45,7 +45,8 @@ public final class BenchWorker {
     System.out.println("READY");
     System.out.flush();
     try {
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       // runs until the benchmark closes our stdin (or dies)
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.equals("GC")) {

@@ -64,8 +64,8 @@ final class BenchWorks {
   }
 
   /**
-   * A no-op work with three public state fields, which the flow sets before the work is placed
-   * (the runtime copies them to the work's node, and back before each call's Done).
+   * A no-op work with three public state fields, which the flow sets before the work is placed (the
+   * runtime copies them to the work's node, and back before each call's Done).
    */
   static final class PublicFields extends Work<Integer> {
     /** Runs whose onRun saw the fields set, in this JVM. */
@@ -163,7 +163,8 @@ final class BenchWorks {
     }
 
     private static Noop parallelNoop() {
-      return new Noop(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
+      return new Noop(
+          WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
     }
 
     @Override

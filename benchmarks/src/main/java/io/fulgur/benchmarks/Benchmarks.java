@@ -11,17 +11,17 @@ import java.util.List;
  *
  * <pre>Benchmarks [quick] [SCENARIO...]</pre>
  *
- * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code
- * seq1} {@code seq2} {@code seqproc} {@code fanout} {@code fanoutproc} {@code tls} {@code pass}
- * {@code memory} {@code startup} {@code wire}.
+ * <p>{@code quick}: tiny sizes, one iteration (a smoke run). Scenarios (default: all): {@code seq1}
+ * {@code seq2} {@code seqproc} {@code fanout} {@code fanoutproc} {@code tls} {@code pass} {@code
+ * memory} {@code startup} {@code wire}.
  *
- * <p>The fan-out scenarios also run, side by side with the no-op works, fan-outs whose works
- * carry three public state fields and three private constructor-given fields, and show what the
- * private ones cost against the public ones ({@code fanout fanoutproc}: only those rows).
+ * <p>The fan-out scenarios also run, side by side with the no-op works, fan-outs whose works carry
+ * three public state fields and three private constructor-given fields, and show what the private
+ * ones cost against the public ones ({@code fanout fanoutproc}: only those rows).
  *
- * <p>Hazelcast asks for JVM flags (access to JDK internals) that no build should need; when the
- * JVM this starts in lacks them, as Maven's does under {@code mvn exec:java}, the benchmarks run
- * in a JVM of their own that has them ({@link JavaProcesses#runWithHazelcastFlags}).
+ * <p>Hazelcast asks for JVM flags (access to JDK internals) that no build should need; when the JVM
+ * this starts in lacks them, as Maven's does under {@code mvn exec:java}, the benchmarks run in a
+ * JVM of their own that has them ({@link JavaProcesses#runWithHazelcastFlags}).
  */
 public final class Benchmarks {
   private final BenchRun run;
@@ -88,8 +88,17 @@ public final class Benchmarks {
   /** Every scenario, in the table's order. */
   private void runAll() throws Exception {
     for (String scenario :
-        List.of("seq1", "seq2", "seqproc", "fanout", "fanoutproc", "tls", "pass", "memory",
-            "startup", "wire")) {
+        List.of(
+            "seq1",
+            "seq2",
+            "seqproc",
+            "fanout",
+            "fanoutproc",
+            "tls",
+            "pass",
+            "memory",
+            "startup",
+            "wire")) {
       run(scenario);
     }
   }

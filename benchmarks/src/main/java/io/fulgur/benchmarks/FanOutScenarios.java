@@ -29,11 +29,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Fan-out: many parallel works (Pekko: requests to echoes, Hazelcast: tasks) at once, over two
  * nodes in this JVM and between two JVM processes: works/s. Beside the no-op works, fan-outs of
- * works that carry three public state fields and three private constructor-given fields, and
- * what the private ones cost against the public ones.
+ * works that carry three public state fields and three private constructor-given fields, and what
+ * the private ones cost against the public ones.
  */
 final class FanOutScenarios {
   private final BenchRun run;
+
   /** Fan-outs run side by side so far: public and private fields swap order every other one. */
   private int sideBySideRuns;
 
@@ -52,20 +53,32 @@ final class FanOutScenarios {
       f = run.measure(3, () -> fulgurSideBySide(cluster.appConfig(), n));
     }
     int runs = (run.warmups + run.iterations) * n;
-    BenchRun.log("onRun saw its fields set in " + PublicFields.CONFIGURED_RUNS.sum() + " of "
-        + runs + " public-field runs and " + PrivateFields.CONFIGURED_RUNS.sum() + " of " + runs
-        + " private-field runs");
+    BenchRun.log(
+        "onRun saw its fields set in "
+            + PublicFields.CONFIGURED_RUNS.sum()
+            + " of "
+            + runs
+            + " public-field runs and "
+            + PrivateFields.CONFIGURED_RUNS.sum()
+            + " of "
+            + runs
+            + " private-field runs");
     List<ActorSystem<Void>> echoSystems = new ArrayList<>();
     List<String> echoPaths = new ArrayList<>();
     double[][] p;
     try {
       for (int i = 0; i < 2; i++) {
         CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
-        Config c = i == 0
-            ? NO_HOST
-            : PekkoNodes.seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
-        ActorSystem<Void> s = NodeSystem.start(NodeSystem.resolve(c), sp -> echo.complete(
-            sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+        Config c =
+            i == 0
+                ? NO_HOST
+                : PekkoNodes.seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
+        ActorSystem<Void> s =
+            NodeSystem.start(
+                NodeSystem.resolve(c),
+                sp ->
+                    echo.complete(
+                        sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
         echoSystems.add(s);
         NodeSystem.awaitUp(s, Duration.ofSeconds(30));
         echoPaths.add(ActorRefResolver.get(s).toSerializationFormat(echo.get()));
@@ -87,15 +100,17 @@ final class FanOutScenarios {
       HazelcastBaseline.awaitMembers(submitter, 3);
       List<Member> targets =
           List.of(t1.getCluster().getLocalMember(), t2.getCluster().getLocalMember());
-      h = run.measure(1,
-          () -> new double[] {HazelcastBaseline.pipelined(submitter, targets, n, 1024)});
+      h =
+          run.measure(
+              1, () -> new double[] {HazelcastBaseline.pipelined(submitter, targets, n, 1024)});
     } finally {
       submitter.shutdown();
       t1.shutdown();
       t2.shutdown();
     }
-    run.add(new Row("fan-out " + n + " parallel works, two nodes: works/s", "1/s", true,
-        f[0], p[0], h[0]));
+    run.add(
+        new Row(
+            "fan-out " + n + " parallel works, two nodes: works/s", "1/s", true, f[0], p[0], h[0]));
     addFieldRows("fan-out " + n + ", two nodes", f);
   }
 
@@ -111,13 +126,23 @@ final class FanOutScenarios {
       run.useWorker(worker);
       Config joining = worker.joining();
       double[][] f = run.measure(3, () -> fulgurSideBySide(joining, n));
-      double[][] p = run.measure(1,
-          () -> new double[] {PekkoNodes.pipelined(joining, List.of(worker.echoPath()), n)});
-      double[][] h = run.measureFromLocalMember(worker, 1,
-          (local, remote) -> new double[] {HazelcastBaseline.pipelined(local, List.of(remote), n,
-              1024)});
-      run.add(new Row("fan-out " + n + " parallel works, two JVM processes: works/s", "1/s",
-          true, f[0], p[0], h[0]));
+      double[][] p =
+          run.measure(
+              1, () -> new double[] {PekkoNodes.pipelined(joining, List.of(worker.echoPath()), n)});
+      double[][] h =
+          run.measureFromLocalMember(
+              worker,
+              1,
+              (local, remote) ->
+                  new double[] {HazelcastBaseline.pipelined(local, List.of(remote), n, 1024)});
+      run.add(
+          new Row(
+              "fan-out " + n + " parallel works, two JVM processes: works/s",
+              "1/s",
+              true,
+              f[0],
+              p[0],
+              h[0]));
       double[][] r =
           run.measure(
               1,
@@ -126,12 +151,24 @@ final class FanOutScenarios {
                 PekkoNodes.reliable(joining, worker.reliablePath(), n, 1024);
                 return new double[] {n / ((System.nanoTime() - t0) / 1e9)};
               });
-      run.add(new Row("fan-out " + n + ", two JVM processes, Pekko with reliable delivery: works/s",
-          "1/s", true, f[0], r[0], null));
+      run.add(
+          new Row(
+              "fan-out " + n + ", two JVM processes, Pekko with reliable delivery: works/s",
+              "1/s",
+              true,
+              f[0],
+              r[0],
+              null));
       addFieldRows("fan-out " + n + ", two JVM processes", f);
       double[][] printing = run.measure(1, () -> new double[] {fulgurPrinting(joining, n)});
-      run.add(new Row("fan-out " + n + ", two JVM processes, a line printed each: works/s",
-          "1/s", true, printing[0], null, null));
+      run.add(
+          new Row(
+              "fan-out " + n + ", two JVM processes, a line printed each: works/s",
+              "1/s",
+              true,
+              printing[0],
+              null,
+              null));
     } finally {
       run.useWorker(null);
     }
@@ -187,9 +224,10 @@ final class FanOutScenarios {
    * other time, so that neither always runs right after the other.
    */
   private double[] fulgurSideBySide(Config config, int n) throws IOException {
-    Fields[] order = sideBySideRuns++ % 2 == 0
-        ? new Fields[] {Fields.NONE, Fields.PUBLIC, Fields.PRIVATE}
-        : new Fields[] {Fields.NONE, Fields.PRIVATE, Fields.PUBLIC};
+    Fields[] order =
+        sideBySideRuns++ % 2 == 0
+            ? new Fields[] {Fields.NONE, Fields.PUBLIC, Fields.PRIVATE}
+            : new Fields[] {Fields.NONE, Fields.PRIVATE, Fields.PUBLIC};
     double[] worksPerSecond = new double[order.length];
     for (int i = 0; i < order.length; i++) {
       if (i > 0) {
@@ -201,9 +239,9 @@ final class FanOutScenarios {
   }
 
   /**
-   * The rows of the fan-outs whose works carry fields ({@code f}: works/s by {@link Fields}
-   * kind), and the cost of private fields against public ones, per iteration: public works/s over
-   * private works/s (1.10x: private costs 10% more).
+   * The rows of the fan-outs whose works carry fields ({@code f}: works/s by {@link Fields} kind),
+   * and the cost of private fields against public ones, per iteration: public works/s over private
+   * works/s (1.10x: private costs 10% more).
    */
   private void addFieldRows(String name, double[][] f) {
     double[] publicWps = f[Fields.PUBLIC.ordinal()];

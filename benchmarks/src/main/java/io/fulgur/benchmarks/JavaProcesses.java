@@ -22,12 +22,13 @@ final class JavaProcesses {
    * {@code ModularJavaUtils}, and falls back to slower paths without it). Only the Hazelcast
    * baseline needs it, so it is given to the JVMs that run Hazelcast members and to no build.
    */
-  private static final List<Grant> HAZELCAST_GRANTS = List.of(
-      new Grant("--add-exports", "java.base", "jdk.internal.ref"),
-      new Grant("--add-opens", "java.base", "java.lang"),
-      new Grant("--add-opens", "java.base", "sun.nio.ch"),
-      new Grant("--add-opens", "java.management", "sun.management"),
-      new Grant("--add-opens", "jdk.management", "com.sun.management.internal"));
+  private static final List<Grant> HAZELCAST_GRANTS =
+      List.of(
+          new Grant("--add-exports", "java.base", "jdk.internal.ref"),
+          new Grant("--add-opens", "java.base", "java.lang"),
+          new Grant("--add-opens", "java.base", "sun.nio.ch"),
+          new Grant("--add-opens", "java.management", "sun.management"),
+          new Grant("--add-opens", "jdk.management", "com.sun.management.internal"));
 
   /** System properties with these prefixes, given to this JVM, are given to the JVMs it starts. */
   private static final List<String> FORWARDED_PREFIXES =
@@ -70,10 +71,10 @@ final class JavaProcesses {
   }
 
   /**
-   * The start of a command that runs a class of this module in a new JVM: the {@code java} of
-   * this JVM, the settings given to this JVM ({@code -Dfulgur.x=y} and the other forwarded
-   * prefixes: a setting applies to every JVM of a run alike), then {@code jvmOptions}, then the
-   * classpath and {@code mainClass}.
+   * The start of a command that runs a class of this module in a new JVM: the {@code java} of this
+   * JVM, the settings given to this JVM ({@code -Dfulgur.x=y} and the other forwarded prefixes: a
+   * setting applies to every JVM of a run alike), then {@code jvmOptions}, then the classpath and
+   * {@code mainClass}.
    */
   static List<String> command(List<String> jvmOptions, Class<?> mainClass) {
     List<String> command = new ArrayList<>();

@@ -30,10 +30,11 @@ final class PekkoNodes {
       DispatcherSelector.fromConfig("fulgur-bench.pinger-dispatcher");
 
   /** A node that hosts no works, with the requester's dispatcher. */
-  static final Config NO_HOST = ConfigFactory.parseString(
-      "fulgur.node.host-works = off\n"
-          + "fulgur-bench.pinger-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
-          + " thread-pool-executor.fixed-pool-size = 1, throughput = 100 }");
+  static final Config NO_HOST =
+      ConfigFactory.parseString(
+          "fulgur.node.host-works = off\n"
+              + "fulgur-bench.pinger-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
+              + " thread-pool-executor.fixed-pool-size = 1, throughput = 100 }");
 
   /** The config that makes a node join the nodes at {@code addresses}. */
   static Config seeds(String... addresses) {
@@ -45,12 +46,13 @@ final class PekkoNodes {
   static long[] requests(Config config, String echoPath, int calls) throws Exception {
     CompletableFuture<long[]> done = new CompletableFuture<>();
     ActorSystem<Void> system =
-        NodeSystem.start(NodeSystem.resolve(config), s -> {
-          ActorRef<PekkoPing.Ping> echo =
-              ActorRefResolver.get(s.context().getSystem()).resolveActorRef(echoPath);
-          s.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
-              PINGER_DISPATCHER);
-        });
+        NodeSystem.start(
+            NodeSystem.resolve(config),
+            s -> {
+              ActorRef<PekkoPing.Ping> echo =
+                  ActorRefResolver.get(s.context().getSystem()).resolveActorRef(echoPath);
+              s.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger", PINGER_DISPATCHER);
+            });
     try {
       return done.get(120, TimeUnit.SECONDS);
     } finally {
@@ -90,14 +92,18 @@ final class PekkoNodes {
    */
   static double pipelined(Config config, List<String> echoPaths, int total) throws Exception {
     CompletableFuture<Long> done = new CompletableFuture<>();
-    ActorSystem<Void> system = NodeSystem.start(NodeSystem.resolve(config), s -> {
-      List<ActorRef<PekkoPing.Ping>> echoes = new ArrayList<>();
-      for (String path : echoPaths) {
-        echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
-      }
-      s.context().spawn(PekkoPing.pipelined(echoes, total, 1024, done), "pinger",
-          PINGER_DISPATCHER);
-    });
+    ActorSystem<Void> system =
+        NodeSystem.start(
+            NodeSystem.resolve(config),
+            s -> {
+              List<ActorRef<PekkoPing.Ping>> echoes = new ArrayList<>();
+              for (String path : echoPaths) {
+                echoes.add(ActorRefResolver.get(s.context().getSystem()).resolveActorRef(path));
+              }
+              s.context()
+                  .spawn(
+                      PekkoPing.pipelined(echoes, total, 1024, done), "pinger", PINGER_DISPATCHER);
+            });
     try {
       return total / (done.get(120, TimeUnit.SECONDS) / 1e9);
     } finally {

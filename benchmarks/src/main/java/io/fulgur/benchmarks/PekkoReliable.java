@@ -11,10 +11,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Plain Pekko with its reliable delivery ({@code ProducerController} to {@code
- * ConsumerController}, point to point) on the requests: the echo's consumer confirms each ping and
- * answers with a plain tell. Beside {@link PekkoPing} it shows what Pekko's reliable delivery
- * costs on one direction of a call; Fulgur's channel is reliable both ways.
+ * Plain Pekko with its reliable delivery ({@code ProducerController} to {@code ConsumerController},
+ * point to point) on the requests: the echo's consumer confirms each ping and answers with a plain
+ * tell. Beside {@link PekkoPing} it shows what Pekko's reliable delivery costs on one direction of
+ * a call; Fulgur's channel is reliable both ways.
  */
 final class PekkoReliable {
   private PekkoReliable() {}
@@ -38,8 +38,8 @@ final class PekkoReliable {
   }
 
   /**
-   * Sends {@code total} pings through a producer controller registered with {@code consumer},
-   * at most {@code inFlight} unanswered (1: a sequential chain), within the controller's own flow
+   * Sends {@code total} pings through a producer controller registered with {@code consumer}, at
+   * most {@code inFlight} unanswered (1: a sequential chain), within the controller's own flow
    * control; completes with each ping's round trip in nanos.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})

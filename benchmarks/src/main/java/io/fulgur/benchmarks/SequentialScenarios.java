@@ -36,32 +36,45 @@ final class SequentialScenarios {
     BenchRun.log("sequential chain, one node");
     int calls = run.calls;
     double[][] f =
-        run.measure(3, () -> {
-          ChainFlow chain = new ChainFlow(CloudCompute.DEFAULT, calls, 0);
-          new App(chain, BenchRun.EMBEDDED).run();
-          return chainMetrics(chain.rtts);
-        });
+        run.measure(
+            3,
+            () -> {
+              ChainFlow chain = new ChainFlow(CloudCompute.DEFAULT, calls, 0);
+              new App(chain, BenchRun.EMBEDDED).run();
+              return chainMetrics(chain.rtts);
+            });
     double[][] p =
-        run.measure(3, () -> {
-          CompletableFuture<long[]> done = new CompletableFuture<>();
-          ActorSystem<Void> system =
-              NodeSystem.start(NodeSystem.resolve(NO_HOST), sp -> {
-                ActorRef<PekkoPing.Ping> echo =
-                    sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER);
-                sp.context().spawn(PekkoPing.pinger(echo, calls, done), "pinger",
-                    PINGER_DISPATCHER);
-              });
-          try {
-            return chainMetrics(done.get(120, TimeUnit.SECONDS));
-          } finally {
-            NodeSystem.shutdown(system, Duration.ofSeconds(10));
-          }
-        });
+        run.measure(
+            3,
+            () -> {
+              CompletableFuture<long[]> done = new CompletableFuture<>();
+              ActorSystem<Void> system =
+                  NodeSystem.start(
+                      NodeSystem.resolve(NO_HOST),
+                      sp -> {
+                        ActorRef<PekkoPing.Ping> echo =
+                            sp.context()
+                                .spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER);
+                        sp.context()
+                            .spawn(
+                                PekkoPing.pinger(echo, calls, done), "pinger", PINGER_DISPATCHER);
+                      });
+              try {
+                return chainMetrics(done.get(120, TimeUnit.SECONDS));
+              } finally {
+                NodeSystem.shutdown(system, Duration.ofSeconds(10));
+              }
+            });
     HazelcastInstance member = HazelcastBaseline.member("fulgur-bench-" + UUID.randomUUID());
     double[][] h;
     try {
-      h = run.measure(3, () -> chainMetrics(
-          HazelcastBaseline.sequential(member, member.getCluster().getLocalMember(), calls)));
+      h =
+          run.measure(
+              3,
+              () ->
+                  chainMetrics(
+                      HazelcastBaseline.sequential(
+                          member, member.getCluster().getLocalMember(), calls)));
     } finally {
       member.shutdown();
     }
@@ -74,16 +87,22 @@ final class SequentialScenarios {
     int calls = run.calls;
     double[][] f;
     try (LocalCluster cluster = LocalCluster.start("cpu")) {
-      f = run.measure(3, () -> {
-        ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
-        new App(chain, cluster.appConfig()).run();
-        return chainMetrics(chain.rtts);
-      });
+      f =
+          run.measure(
+              3,
+              () -> {
+                ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
+                new App(chain, cluster.appConfig()).run();
+                return chainMetrics(chain.rtts);
+              });
     }
     CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
     ActorSystem<Void> echoSystem =
-        NodeSystem.start(NodeSystem.resolve(NO_HOST), s -> echo.complete(
-            s.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+        NodeSystem.start(
+            NodeSystem.resolve(NO_HOST),
+            s ->
+                echo.complete(
+                    s.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
     double[][] p;
     try {
       NodeSystem.awaitUp(echoSystem, Duration.ofSeconds(30));
@@ -118,20 +137,34 @@ final class SequentialScenarios {
     try (WorkerProcess worker = WorkerProcess.start()) {
       run.useWorker(worker);
       Config joining = worker.joining();
-      double[][] f = run.measure(3, () -> {
-        ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
-        new App(chain, joining).run();
-        return chainMetrics(chain.rtts);
-      });
-      double[][] p = run.measure(3,
-          () -> chainMetrics(PekkoNodes.requests(joining, worker.echoPath(), calls)));
-      double[][] h = run.measureFromLocalMember(worker, 3,
-          (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
+      double[][] f =
+          run.measure(
+              3,
+              () -> {
+                ChainFlow chain = new ChainFlow(new CloudCompute("cpu"), calls, 0);
+                new App(chain, joining).run();
+                return chainMetrics(chain.rtts);
+              });
+      double[][] p =
+          run.measure(
+              3, () -> chainMetrics(PekkoNodes.requests(joining, worker.echoPath(), calls)));
+      double[][] h =
+          run.measureFromLocalMember(
+              worker,
+              3,
+              (local, remote) -> chainMetrics(HazelcastBaseline.sequential(local, remote, calls)));
       run.addChainRows("sequential chain, two JVM processes", f, p, h);
-      double[][] r = run.measure(3,
-          () -> chainMetrics(PekkoNodes.reliable(joining, worker.reliablePath(), calls, 1)));
-      run.add(new Row("sequential chain, two JVM processes, Pekko with reliable delivery: p50",
-          "us", false, f[0], r[0], null));
+      double[][] r =
+          run.measure(
+              3, () -> chainMetrics(PekkoNodes.reliable(joining, worker.reliablePath(), calls, 1)));
+      run.add(
+          new Row(
+              "sequential chain, two JVM processes, Pekko with reliable delivery: p50",
+              "us",
+              false,
+              f[0],
+              r[0],
+              null));
     } finally {
       run.useWorker(null);
     }

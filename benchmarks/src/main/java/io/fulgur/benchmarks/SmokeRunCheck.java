@@ -27,7 +27,8 @@ final class SmokeRunCheck {
               ", 3 public fields: works/s",
               ", 3 private fields: works/s",
               ": private/public fields cost")) {
-        if (rows.stream().noneMatch(r -> r.scenario().endsWith(topology + row) && r.fulgur() != null)) {
+        if (rows.stream()
+            .noneMatch(r -> r.scenario().endsWith(topology + row) && r.fulgur() != null)) {
           problems.add("no Fulgur figure in a fan-out row ending \"" + topology + row + "\"");
         }
       }

@@ -7,9 +7,9 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Start-up in a fresh JVM: prints the milliseconds from the JVM's start to the first {@code
- * onRun} of an app on the embedded default ("COLD ms"), then of a second app in the same JVM
- * ("WARM ms", from {@code new App(flow).run()}).
+ * Start-up in a fresh JVM: prints the milliseconds from the JVM's start to the first {@code onRun}
+ * of an app on the embedded default ("COLD ms"), then of a second app in the same JVM ("WARM ms",
+ * from {@code new App(flow).run()}).
  */
 public final class StartupProbe {
   private StartupProbe() {}

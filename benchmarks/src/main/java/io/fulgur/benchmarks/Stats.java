@@ -14,7 +14,8 @@ record Stats(long[] sortedNanos) {
     if (sortedNanos.length == 0) {
       return Double.NaN;
     }
-    int i = (int) Math.min(sortedNanos.length - 1, Math.round(p / 100.0 * (sortedNanos.length - 1)));
+    int i =
+        (int) Math.min(sortedNanos.length - 1, Math.round(p / 100.0 * (sortedNanos.length - 1)));
     return sortedNanos[i] / 1000.0;
   }
 

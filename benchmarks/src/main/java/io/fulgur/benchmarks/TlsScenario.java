@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code tls}: what mutual TLS costs between two processes: the sequential chain and the fan-out,
- * each iteration once to a worker over plain TCP and once to a worker over TLS (both running),
- * with the ratio of the two in the same iteration.
+ * each iteration once to a worker over plain TCP and once to a worker over TLS (both running), with
+ * the ratio of the two in the same iteration.
  */
 final class TlsScenario {
   private final BenchRun run;
@@ -25,16 +25,14 @@ final class TlsScenario {
   void measure() throws Exception {
     int n = run.fanOutWorks;
     int calls = run.calls;
-    BenchRun.log("sequential chain and fan-out of " + n
-        + " works, two JVM processes, plain TCP and TLS");
+    BenchRun.log(
+        "sequential chain and fan-out of " + n + " works, two JVM processes, plain TCP and TLS");
     Path certs = DevCerts.make("flow", "worker");
     Config tls =
-        ConfigFactory.parseString(
-            "fulgur.security.tls-dir = \"" + certs.resolve("flow") + "\"");
+        ConfigFactory.parseString("fulgur.security.tls-dir = \"" + certs.resolve("flow") + "\"");
     try (WorkerProcess plainWorker = WorkerProcess.start();
         WorkerProcess tlsWorker =
-            WorkerProcess.start(
-                List.of("-Dfulgur.security.tls-dir=" + certs.resolve("worker")))) {
+            WorkerProcess.start(List.of("-Dfulgur.security.tls-dir=" + certs.resolve("worker")))) {
       Config plain = plainWorker.joining();
       Config overTls = tls.withFallback(tlsWorker.joining());
       double[][] v =
@@ -54,14 +52,33 @@ final class TlsScenario {
                 }
                 return out;
               });
-      run.add(new Row("sequential chain, two JVM processes over TLS: p50", "us", false, v[1],
-          null, null));
-      run.add(new Row("sequential chain, TLS / plain TCP: p50", "x", false,
-          perIteration(v[1], v[0]), null, null));
-      run.add(new Row("fan-out " + n + " parallel works, two JVM processes over TLS: works/s",
-          "1/s", true, v[3], null, null));
-      run.add(new Row("fan-out " + n + ", TLS / plain TCP: works/s", "x", true,
-          perIteration(v[3], v[2]), null, null));
+      run.add(
+          new Row(
+              "sequential chain, two JVM processes over TLS: p50", "us", false, v[1], null, null));
+      run.add(
+          new Row(
+              "sequential chain, TLS / plain TCP: p50",
+              "x",
+              false,
+              perIteration(v[1], v[0]),
+              null,
+              null));
+      run.add(
+          new Row(
+              "fan-out " + n + " parallel works, two JVM processes over TLS: works/s",
+              "1/s",
+              true,
+              v[3],
+              null,
+              null));
+      run.add(
+          new Row(
+              "fan-out " + n + ", TLS / plain TCP: works/s",
+              "x",
+              true,
+              perIteration(v[3], v[2]),
+              null,
+              null));
     }
   }
 

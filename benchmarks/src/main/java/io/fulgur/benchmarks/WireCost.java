@@ -22,13 +22,13 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * What Fulgur's wire format costs per message: bytes, and serialise plus deserialise time, for the
- * messages of a call (a batch of one run, a batch of one {@code Done}, and batches of 100 of
- * each).
+ * messages of a call (a batch of one run, a batch of one {@code Done}, and batches of 100 of each).
  */
 final class WireCost {
   /** A fixed app token: the same bytes in every run. */
   private static final AppToken TOKEN =
       AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+
   private WireCost() {}
 
   /** Adds a bytes row and a time row per message to {@code rows}. */
@@ -60,10 +60,22 @@ final class WireCost {
             micros[it] = (System.nanoTime() - start) / 1000.0 / ops;
           }
         }
-        rows.add(new Row("wire, " + m.getKey() + ": bytes", "B", false,
-            new double[] {bytes.length}, null, null));
-        rows.add(new Row("wire, " + m.getKey() + ": serialise + deserialise", "us",
-            false, micros, null, null));
+        rows.add(
+            new Row(
+                "wire, " + m.getKey() + ": bytes",
+                "B",
+                false,
+                new double[] {bytes.length},
+                null,
+                null));
+        rows.add(
+            new Row(
+                "wire, " + m.getKey() + ": serialise + deserialise",
+                "us",
+                false,
+                micros,
+                null,
+                null));
       }
     } finally {
       NodeSystem.shutdown(system, Duration.ofSeconds(10));
@@ -80,7 +92,8 @@ final class WireCost {
       dones.add(new FlowMessage.Done("root.works." + i, i + 1, null));
     }
     Map<String, Object> messages = new LinkedHashMap<>();
-    messages.put("a batch of one run",
+    messages.put(
+        "a batch of one run",
         new HostMessage.Batch("5f3a9c", TOKEN, flow, 1, 0, runs.subList(0, 1)));
     // events cross nodes only in batches: a Done alone travels as a batch of one
     messages.put(

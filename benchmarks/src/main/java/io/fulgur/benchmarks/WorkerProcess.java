@@ -11,9 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running {@link BenchWorker} process: its node's address, its echo actor's ref and the name
- * of its Hazelcast cluster. Closing it closes the worker's stdin, which stops the worker, and
- * waits for the process to end.
+ * A running {@link BenchWorker} process: its node's address, its echo actor's ref and the name of
+ * its Hazelcast cluster. Closing it closes the worker's stdin, which stops the worker, and waits
+ * for the process to end.
  */
 record WorkerProcess(
     Process process,
@@ -39,12 +39,14 @@ record WorkerProcess(
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String address = null;
       String echo = null;
       String reliable = null;
-      for (String line = out.readLine(); line != null && !line.equals("READY");
+      for (String line = out.readLine();
+          line != null && !line.equals("READY");
           line = out.readLine()) {
         if (line.startsWith("ADDRESS ")) {
           address = line.substring(8);

@@ -23,8 +23,7 @@ public final class ClusterConfig {
   /** The deployment config under {@code overrides} (e.g. a node's port and roles). */
   public static Config load(Config overrides) {
     return overrides
-        .withFallback(
-            ConfigFactory.parseResources(ClusterConfig.class.getClassLoader(), RESOURCE))
+        .withFallback(ConfigFactory.parseResources(ClusterConfig.class.getClassLoader(), RESOURCE))
         .resolve();
   }
 }

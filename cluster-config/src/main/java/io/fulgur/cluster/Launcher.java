@@ -40,8 +40,8 @@ public final class Launcher implements Runnable {
   }
 
   /**
-   * Whether the launcher runs as its JVM's main program, which then exits with its code: only
-   * then does {@code fulgur node} take over SIGTERM and SIGINT ({@link StopSignals}).
+   * Whether the launcher runs as its JVM's main program, which then exits with its code: only then
+   * does {@code fulgur node} take over SIGTERM and SIGINT ({@link StopSignals}).
    */
   static volatile boolean ownsJvm;
 
@@ -76,7 +76,8 @@ public final class Launcher implements Runnable {
   static String describe(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
       if (t instanceof BindException) {
-        return "cannot listen on the given --hostname/--port: " + t.getMessage()
+        return "cannot listen on the given --hostname/--port: "
+            + t.getMessage()
             + " (is the port in use?)";
       }
     }

@@ -10,10 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Where a node listens and which cluster it joins: options shared by every command. */
 final class NetworkOptions {
@@ -72,8 +72,8 @@ final class NetworkOptions {
   String joinTimeout;
 
   /**
-   * The node's config: the command's own settings, then the options given on the command line,
-   * then the --config file, then the options' defaults, then fulgur-cluster.conf.
+   * The node's config: the command's own settings, then the options given on the command line, then
+   * the --config file, then the options' defaults, then fulgur-cluster.conf.
    */
   Config toConfig(Config commandSettings) {
     Config fromFile = ConfigFactory.empty();
@@ -92,17 +92,23 @@ final class NetworkOptions {
       if (port < 0 || port > 65535) {
         throw new ParameterException(spec.commandLine(), "--port must be 0-65535, was " + port);
       }
-      given = given.withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port));
+      given =
+          given.withValue(
+              "pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port));
     }
     if (hostname != null) {
-      given = given.withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(hostname));
+      given =
+          given.withValue(
+              "pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(hostname));
     }
     if (seeds != null) {
       List<String> seedAddresses = new ArrayList<>();
       for (String seed : seeds) {
         seedAddresses.add(seedAddress(seed));
       }
-      given = given.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses));
+      given =
+          given.withValue(
+              "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses));
     }
     if (tlsDir != null) {
       if (!tlsDir.isDirectory()) {
@@ -113,10 +119,12 @@ final class NetworkOptions {
               "fulgur.security.tls-dir", ConfigValueFactory.fromAnyRef(tlsDir.getAbsolutePath()));
     }
     if (insecure) {
-      given = given.withValue("fulgur.security.allow-insecure", ConfigValueFactory.fromAnyRef(true));
+      given =
+          given.withValue("fulgur.security.allow-insecure", ConfigValueFactory.fromAnyRef(true));
     }
     if (joinTimeout != null) {
-      given = given.withValue("fulgur.node.join-timeout", ConfigValueFactory.fromAnyRef(joinTimeout));
+      given =
+          given.withValue("fulgur.node.join-timeout", ConfigValueFactory.fromAnyRef(joinTimeout));
     }
     Config defaults =
         ConfigFactory.parseString(

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fulgur node}: a worker node that hosts works for its roles until it is stopped. */
 @Command(
@@ -35,7 +35,8 @@ final class NodeCommand implements Callable<Integer> {
       paramLabel = "ROLE[,ROLE...]",
       split = ",",
       required = true,
-      description = "Roles of this node: works with CloudCompute(\"cpu\") run on nodes with role cpu.")
+      description =
+          "Roles of this node: works with CloudCompute(\"cpu\") run on nodes with role cpu.")
   List<String> roles;
 
   @Override
@@ -56,8 +57,11 @@ final class NodeCommand implements Callable<Integer> {
                       .withValue("fulgur.node.roles", ConfigValueFactory.fromIterable(roles))));
     } catch (IllegalStateException e) {
       throw new IllegalStateException(
-          "could not join the cluster via seed " + network.seedsForMessages() + ": "
-              + e.getMessage(), e);
+          "could not join the cluster via seed "
+              + network.seedsForMessages()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     if (Launcher.ownsJvm) {
       // the signal's handler thread leaves the cluster; this thread then returns 0
@@ -70,8 +74,13 @@ final class NodeCommand implements Callable<Integer> {
     if (unexpected.isPresent()) {
       // a supervisor (systemd, Kubernetes, ...) starts a node that exits non-zero again
       String why =
-          "Fulgur node " + node.address() + " stopped unasked: " + unexpected.get()
-              + "; exiting with " + Launcher.FAILED + " so that it is started again";
+          "Fulgur node "
+              + node.address()
+              + " stopped unasked: "
+              + unexpected.get()
+              + "; exiting with "
+              + Launcher.FAILED
+              + " so that it is started again";
       LOG.error(why);
       System.err.println("fulgur: " + why);
       System.err.flush();

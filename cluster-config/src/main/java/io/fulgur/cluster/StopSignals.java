@@ -8,8 +8,8 @@ import java.lang.reflect.Proxy;
  * SIGTERM and SIGINT as a request to stop: the JVM's own handling exits with 143 or 130 once its
  * shutdown hooks ran, which a supervisor takes for a failure even when the node left the cluster
  * cleanly. With these handlers the signal runs {@code onStop} instead (the node leaves), and the
- * launcher exits 0 afterwards. Through reflection: {@code sun.misc.Signal} is the JDK's only way
- * to do it, and the compiler warns about it with no way to say it is meant.
+ * launcher exits 0 afterwards. Through reflection: {@code sun.misc.Signal} is the JDK's only way to
+ * do it, and the compiler warns about it with no way to say it is meant.
  */
 final class StopSignals {
   private StopSignals() {}

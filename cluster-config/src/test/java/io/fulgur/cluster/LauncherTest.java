@@ -50,8 +50,9 @@ class LauncherTest {
   void anInvalidRoleIsOneLine() {
     Result r = launch("node", "--roles", "cpu,bad role");
     assertThat(r.exitCode()).isEqualTo(Launcher.USAGE);
-    assertThat(fulgurLines(r)).containsExactly(
-        "fulgur: --roles: 'bad role' is not a valid role (letters, digits, '-', '_', '.')");
+    assertThat(fulgurLines(r))
+        .containsExactly(
+            "fulgur: --roles: 'bad role' is not a valid role (letters, digits, '-', '_', '.')");
     assertThat(r.err()).noneMatch(l -> l.trim().startsWith("at "));
   }
 

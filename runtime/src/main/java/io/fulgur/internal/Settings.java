@@ -120,8 +120,8 @@ public record Settings(
   }
 
   /**
-   * At least 1 KiB, and at most a third of half a message: a line's bytes that are not UTF-8
-   * decode to 3-byte replacement characters, and a batch needs every line to fit in half of one.
+   * At least 1 KiB, and at most a third of half a message: a line's bytes that are not UTF-8 decode
+   * to 3-byte replacement characters, and a batch needs every line to fit in half of one.
    */
   private static int lineLength(Config f, int budget) {
     long n = f.getBytes("output.max-line-length");

@@ -11,9 +11,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The runtime's side of a {@link io.fulgur.Work}: options, name, and the flow's view of its
- * latest call (status, reason, history, failure). The flow-side fields are written and read on
- * the flow's thread only; {@code volatile} lets other threads (tests, logs) read a recent value.
+ * The runtime's side of a {@link io.fulgur.Work}: options, name, and the flow's view of its latest
+ * call (status, reason, history, failure). The flow-side fields are written and read on the flow's
+ * thread only; {@code volatile} lets other threads (tests, logs) read a recent value.
  */
 public final class WorkCore {
   /** How many status changes a work keeps; older ones are dropped first. */
@@ -30,6 +30,7 @@ public final class WorkCore {
   private volatile WorkStatus status = WorkStatus.NOT_STARTED;
   private volatile String reason;
   private volatile WorkFailure failure;
+
   /** A status change as kept: the public {@link StatusChange} is made when history is read. */
   private record Change(WorkStatus status, long epochMillis, String reason) {}
 

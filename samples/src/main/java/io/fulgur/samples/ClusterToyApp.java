@@ -6,9 +6,9 @@ import io.fulgur.Flow;
 import io.fulgur.LocalCluster;
 
 /**
- * The toy app on a cluster inside this JVM: two {@code cpu} nodes and one {@code gpu} node, and
- * the app's flow on a node of its own. Each node is a separate Pekko ActorSystem on 127.0.0.1;
- * every message between them goes through Artery and Jackson CBOR.
+ * The toy app on a cluster inside this JVM: two {@code cpu} nodes and one {@code gpu} node, and the
+ * app's flow on a node of its own. Each node is a separate Pekko ActorSystem on 127.0.0.1; every
+ * message between them goes through Artery and Jackson CBOR.
  *
  * <pre>
  * ClusterToyApp [count]     (default: 5)

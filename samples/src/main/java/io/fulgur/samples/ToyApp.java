@@ -10,8 +10,8 @@ import io.fulgur.Flow;
  * ToyApp [sequential|parallel] [count]     (defaults: parallel 20000)
  * </pre>
  *
- * <p>{@code sequential}: work A counts to {@code count}, then work B does. {@code parallel}: work
- * A runs in the background while work B counts, so their lines interleave.
+ * <p>{@code sequential}: work A counts to {@code count}, then work B does. {@code parallel}: work A
+ * runs in the background while work B counts, so their lines interleave.
  */
 public final class ToyApp {
   private ToyApp() {}
@@ -24,8 +24,9 @@ public final class ToyApp {
         switch (mode) {
           case "sequential" -> new LitWorkflow(count);
           case "parallel" -> new ParallelLitWorkflow(count);
-          default -> throw new IllegalArgumentException(
-              "mode must be 'sequential' or 'parallel', was '" + mode + "'");
+          default ->
+              throw new IllegalArgumentException(
+                  "mode must be 'sequential' or 'parallel', was '" + mode + "'");
         };
     new App(flow).run();
   }

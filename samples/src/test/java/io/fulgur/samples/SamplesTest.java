@@ -68,8 +68,7 @@ class SamplesTest {
   @Test
   @Timeout(60)
   void theStreamingSampleTrainsOnEveryBatch() {
-    List<String> lines =
-        linesOf(() -> StreamingTrainingApp.main(new String[] {"6", "64"}));
+    List<String> lines = linesOf(() -> StreamingTrainingApp.main(new String[] {"6", "64"}));
     assertThat(lines).contains("[root.stream] produced batch 5");
     assertThat(lines).anyMatch(l -> l.startsWith("[root.trainer] batch 5: w="));
   }
@@ -82,8 +81,11 @@ class SamplesTest {
     assertThat(nodes).hasSize(3);
     String gpuNode = nodes.get(2).split(" ")[1];
     assertThat(lines).contains("root.workC ran on " + gpuNode);
-    String ranA = lines.stream().filter(l -> l.startsWith("root.workA ran on")).findFirst().orElseThrow();
-    String ranB = lines.stream().filter(l -> l.startsWith("root.workB ran on")).findFirst().orElseThrow();
-    assertThat(ranA.substring(ranA.lastIndexOf(' '))).isNotEqualTo(ranB.substring(ranB.lastIndexOf(' ')));
+    String ranA =
+        lines.stream().filter(l -> l.startsWith("root.workA ran on")).findFirst().orElseThrow();
+    String ranB =
+        lines.stream().filter(l -> l.startsWith("root.workB ran on")).findFirst().orElseThrow();
+    assertThat(ranA.substring(ranA.lastIndexOf(' ')))
+        .isNotEqualTo(ranB.substring(ranB.lastIndexOf(' ')));
   }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The messages that every channel from this node to one other node may have sent and not yet
- * acknowledged, together: Artery drops what does not fit in its outbound queue to that node, so
- * the channels that share the connection share this count, and a message that finds it full
- * waits on its sending node until an ack somewhere makes room.
+ * acknowledged, together: Artery drops what does not fit in its outbound queue to that node, so the
+ * channels that share the connection share this count, and a message that finds it full waits on
+ * its sending node until an ack somewhere makes room.
  *
  * <p>Thread-safe: the actors of every app on the node take and give back room.
  */
@@ -18,6 +18,7 @@ public final class AssociationWindow {
 
   private final int capacity;
   private final AtomicInteger inFlight = new AtomicInteger();
+
   /** Channels with messages waiting for room, each to be woken once. */
   private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
 
@@ -61,8 +62,8 @@ public final class AssociationWindow {
 
   /**
    * Runs {@code wake} once there may be room: at the next {@link #giveBack}, or now if there is
-   * room already. {@code wake} runs on whichever thread gives room back, so it only tells its
-   * actor to try again.
+   * room already. {@code wake} runs on whichever thread gives room back, so it only tells its actor
+   * to try again.
    */
   public void awaitRoom(Runnable wake) {
     waiters.add(wake);

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The sending half of a stream: numbers each message from 1, keeps it until the peer acknowledges
  * it (acks are cumulative), sends no more than {@code window} unacknowledged messages, and no more
  * than its node's connection to the peer has room for ({@link AssociationWindow}): the rest wait
- * here, in order. Sends every unacknowledged message again when none was acknowledged for a
- * while, waiting twice as long after each try without progress.
+ * here, in order. Sends every unacknowledged message again when none was acknowledged for a while,
+ * waiting twice as long after each try without progress.
  *
  * <p>Not thread-safe: one actor owns it. The owner calls {@link #close} when it drops the stream,
  * or the room its messages hold on the connection is lost to every other channel.
@@ -35,20 +35,27 @@ public final class ChannelSender<P> {
   private final Transport<P> transport;
   private final LossHook loss;
   private final AssociationWindow association;
+
   /** Tells the owner to call {@link #sendWaiting} again; runs on another actor's thread. */
   private final Runnable wake;
+
   /** Whether this sender waits for room on the connection (it is woken once). */
   private final AtomicBoolean awaitingRoom = new AtomicBoolean();
 
   private volatile boolean closed;
+
   /** Sent, not acknowledged: the first is message {@link #firstUnacked}. */
   private final ArrayDeque<P> unacked = new ArrayDeque<>();
+
   /** Not sent yet: the window is full. */
   private final ArrayDeque<P> waiting = new ArrayDeque<>();
+
   private long firstUnacked = 1;
   private long resendNanos;
+
   /** When the oldest unacknowledged message was last sent, or the last ack made progress. */
   private long sinceNanos;
+
   private long resent;
 
   /**
@@ -66,7 +73,14 @@ public final class ChannelSender<P> {
       java.time.Duration maxResendAfter,
       LossHook loss,
       Transport<P> transport) {
-    this(window, resendAfter, maxResendAfter, loss, AssociationWindow.UNBOUNDED, () -> {}, transport);
+    this(
+        window,
+        resendAfter,
+        maxResendAfter,
+        loss,
+        AssociationWindow.UNBOUNDED,
+        () -> {},
+        transport);
   }
 
   /**
@@ -144,8 +158,8 @@ public final class ChannelSender<P> {
   }
 
   /**
-   * The peer received every message up to {@code ack}: they are dropped here, and waiting ones
-   * take their place in the window. A stale or repeated ack changes nothing.
+   * The peer received every message up to {@code ack}: they are dropped here, and waiting ones take
+   * their place in the window. A stale or repeated ack changes nothing.
    */
   public void acked(long ack, long nowNanos) {
     if (ack < firstUnacked || closed) {
@@ -166,8 +180,8 @@ public final class ChannelSender<P> {
   }
 
   /**
-   * Drops the stream: nothing more is sent or sent again, and the room its unacknowledged
-   * messages held on the connection goes back to the other streams.
+   * Drops the stream: nothing more is sent or sent again, and the room its unacknowledged messages
+   * held on the connection goes back to the other streams.
    */
   public void close() {
     if (closed) {
@@ -181,8 +195,8 @@ public final class ChannelSender<P> {
   }
 
   /**
-   * Sends every unacknowledged message again if none was acknowledged for the current wait;
-   * returns how many went.
+   * Sends every unacknowledged message again if none was acknowledged for the current wait; returns
+   * how many went.
    */
   public int resendIfDue(long nowNanos) {
     if (unacked.isEmpty() || nowNanos - sinceNanos < resendNanos) {

@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Loses messages on purpose, to prove in tests that the channel recovers: with {@code
- * fulgur.channel.test-drop-one-in = n > 0}, each message a node puts on a channel (a resend too)
- * is lost with a chance of one in {@code n}, at random: a loss that repeats with a period would
- * hit the same message of every resend. Never set outside tests.
+ * fulgur.channel.test-drop-one-in = n > 0}, each message a node puts on a channel (a resend too) is
+ * lost with a chance of one in {@code n}, at random: a loss that repeats with a period would hit
+ * the same message of every resend. Never set outside tests.
  */
 public final class LossHook {
   /** Loses nothing. */

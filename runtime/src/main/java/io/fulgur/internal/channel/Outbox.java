@@ -64,6 +64,7 @@ public final class Outbox<K, M, T> {
   private final long maxBytes;
   private final ToLongFunction<? super M> sizeOf;
   private final Sink<K, M, T> sink;
+
   /** Destinations sent to since the last flush, with what waits for the flush. */
   private final Map<K, Pending> sinceFlush = new LinkedHashMap<>();
 
@@ -84,8 +85,8 @@ public final class Outbox<K, M, T> {
 
   /**
    * Sends {@code message} to {@code to}, at once if it is the first to {@code to} since the last
-   * flush, else at the flush or when its batch is full. Returns true when the caller must schedule a
-   * flush: this was the first message of any destination since the last one.
+   * flush, else at the flush or when its batch is full. Returns true when the caller must schedule
+   * a flush: this was the first message of any destination since the last one.
    *
    * @param tag handed over with the message's batch, or null
    */

@@ -16,10 +16,10 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * The executor of {@code fulgur.flow-dispatcher}: the flow actor's thread, or the node's thread
  * lent to it. A message that reaches a flow from the network (a work's Done) arrives on the node's
  * thread; the flow actor then runs on that thread right after, outside the node's task, while
- * another thread takes over the node if anything comes in meanwhile ({@link NodeExecutor#lend}).
- * No thread is woken between a Done arriving and the flow's pass that sends the next call.
- * Everything else (messages sent from the user's threads, from a runner thread, timers) runs on
- * the flow's own thread.
+ * another thread takes over the node if anything comes in meanwhile ({@link NodeExecutor#lend}). No
+ * thread is woken between a Done arriving and the flow's pass that sends the next call. Everything
+ * else (messages sent from the user's threads, from a runner thread, timers) runs on the flow's own
+ * thread.
  */
 public final class FlowExecutor extends ExecutorServiceConfigurator {
 
@@ -42,7 +42,8 @@ public final class FlowExecutor extends ExecutorServiceConfigurator {
     private final ThreadPoolExecutor own;
 
     Pool(ThreadFactory factory) {
-      own = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+      own =
+          new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
     }
 
     @Override

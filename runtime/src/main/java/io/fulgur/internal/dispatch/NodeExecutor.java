@@ -21,30 +21,30 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * <p><b>One thread serves the queue.</b> Normally one thread runs the dispatcher's queued tasks
  * (host and work actors, Artery's streams): the node's thread. While more than a backlog of tasks
  * waits (thousands of works placed or ending at once), up to {@code serving-threads} threads serve
- * together (each actor still runs one message at a time); they stop when the queue is empty.
- * Other threads of the pool park; a thread idle for a minute ends.
+ * together (each actor still runs one message at a time); they stop when the queue is empty. Other
+ * threads of the pool park; a thread idle for a minute ends.
  *
  * <p><b>Borrowing.</b> A work actor that starts a sequential call on the node's thread may {@link
  * #lend} it the thread (so may the flow actor, {@code FlowExecutor}): once the actor's task is
  * done, and the tasks already queued then (at most {@link #DRAIN_BEFORE_LENDING}), that thread
  * stops serving the queue and runs the call (user code, never inside an actor), and another thread
  * of the pool becomes the node's thread if tasks come in meanwhile. A call that arrives on a quiet
- * node so runs without waking any thread, where a runner thread would have to be woken.
- * When the call ends, its thread goes back to the pool.
+ * node so runs without waking any thread, where a runner thread would have to be woken. When the
+ * call ends, its thread goes back to the pool.
  *
  * <p><b>Hand-over.</b> The thread that finished a sequential call reports it inside {@link
  * #handOver}; the dispatcher work that report sets off (the work actor, the host, Artery sending
  * {@code Done}) then runs on that thread at once instead of waking the node's thread. The flow's
- * thread sends a lone command the same way. Only Fulgur's and Pekko's code runs so (the user's
- * code has returned), each actor still one message at a time (Pekko's mailbox guarantees that on
- * any thread), at most {@link #MAX_DEPTH} tasks deep; everything else goes to the queue.
+ * thread sends a lone command the same way. Only Fulgur's and Pekko's code runs so (the user's code
+ * has returned), each actor still one message at a time (Pekko's mailbox guarantees that on any
+ * thread), at most {@link #MAX_DEPTH} tasks deep; everything else goes to the queue.
  *
  * <p><b>The selector.</b> The node's threads also hold pekko-io's TCP selector in turn ({@link
- * SelectorExecutor}, {@link #selector}): its tasks (the select, interest changes) run one at a
- * time on whichever thread holds it. A node task queued while the holder runs a selector task (a
- * select that received a message) wakes no thread: the holder serves the node right after, so a
- * message is read and handled on the thread the network woke. When a node task lends the holder
- * to a call, it runs the call still holding the selector; a watcher thread, ticking every {@link
+ * SelectorExecutor}, {@link #selector}): its tasks (the select, interest changes) run one at a time
+ * on whichever thread holds it. A node task queued while the holder runs a selector task (a select
+ * that received a message) wakes no thread: the holder serves the node right after, so a message is
+ * read and handled on the thread the network woke. When a node task lends the holder to a call, it
+ * runs the call still holding the selector; a watcher thread, ticking every {@link
  * #WATCH_TICK_NANOS} while holders are lent, takes the selector over from a call that lasted a
  * whole tick, so a short call wakes no other thread and one that blocks leaves the connections
  * unread for about two ticks at most. The holder goes back to select after at most {@link
@@ -54,9 +54,9 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
  * node's thread. Parallel works neither borrow nor hand over: with thousands of them finishing at
  * once, threads taking turns on the host would cost more throughput than the wake-ups they save.
  *
- * <p>This class is the glue Pekko makes from the dispatcher's config, and the hooks above; the
- * pool is {@link NodePool}, and each of its threads runs a {@link NodeWorker}, whose states
- * ({@link NodeWorker.State}) say which of these it is doing.
+ * <p>This class is the glue Pekko makes from the dispatcher's config, and the hooks above; the pool
+ * is {@link NodePool}, and each of its threads runs a {@link NodeWorker}, whose states ({@link
+ * NodeWorker.State}) say which of these it is doing.
  */
 public final class NodeExecutor extends ExecutorServiceConfigurator {
 

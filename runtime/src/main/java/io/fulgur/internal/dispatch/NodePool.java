@@ -23,28 +23,40 @@ final class NodePool extends AbstractExecutorService {
   private final int maxServers;
   private final int backlog;
   final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
   /** About how many tasks wait in {@link #tasks} (counted around offer and poll). */
   private final AtomicInteger queued = new AtomicInteger();
+
   /** How many threads serve the queue now (the node's thread, and helpers in a backlog). */
   final AtomicInteger servers = new AtomicInteger();
+
   /** Parked threads, the last parked first. */
   final ConcurrentLinkedDeque<NodeWorker> idle = new ConcurrentLinkedDeque<>();
+
   /** Threads about to look at the queue (neither parked, serving nor running a call). */
   final AtomicInteger seeking = new AtomicInteger();
+
   private final AtomicInteger live = new AtomicInteger();
   private final Object termination = new Object();
   volatile boolean shutdown;
+
   /** The selector's tasks: run by one thread at a time, the one holding {@link #selecting}. */
   final ConcurrentLinkedQueue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
+
   /** Whether a thread holds the selector (runs its tasks, blocks in its select). */
   final AtomicBoolean selecting = new AtomicBoolean();
+
   volatile boolean selectorShutdown;
+
   /** The selector's holder while it is lent to a call (it still holds the selector). */
   final AtomicReference<NodeWorker> lentHolder = new AtomicReference<>();
+
   /** How many times a selector holder was lent (written by the holder only). */
   volatile long lends;
+
   /** Whether a thread watches lent holders ({@link NodeWorker#watch}). */
   final AtomicBoolean watching = new AtomicBoolean();
+
   /** Whether a lent holder woke a thread to become the watcher, which has not yet begun. */
   final AtomicBoolean watcherWanted = new AtomicBoolean();
 
@@ -184,7 +196,6 @@ final class NodePool extends AbstractExecutorService {
       notifyTermination();
     }
   }
-
 
   @Override
   public void shutdown() {

@@ -6,9 +6,9 @@ import java.util.concurrent.ThreadFactory;
 /**
  * What a node's actors do with threads: lend the thread they run on to a sequential call, run a
  * call on a runner thread, take back a call that still waits for one, and hand a finished call's
- * report over to the thread it is sent from. The actors reach Fulgur's threading only through
- * this, so that with custom threading off ({@link ThreadingMode#PEKKO}) no thread is lent and no
- * report handed over, whatever the actor asks.
+ * report over to the thread it is sent from. The actors reach Fulgur's threading only through this,
+ * so that with custom threading off ({@link ThreadingMode#PEKKO}) no thread is lent and no report
+ * handed over, whatever the actor asks.
  */
 public interface NodeThreads {
 

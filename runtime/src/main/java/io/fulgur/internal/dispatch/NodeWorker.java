@@ -6,11 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 final class NodeWorker implements Runnable {
 
   /**
-   * What a node thread is doing. Only the thread itself reads and writes its state (a plain
-   * field), and three questions asked while it runs a task each have one state for an answer: a
-   * task may lend it to a call only while it is {@link #SERVING}, it runs a lent call in {@link
-   * #IN_CALL} ({@link NodeExecutor#isLent}), and a node task queued while it is in {@link
-   * #SELECTOR_TASK} wakes no other thread, since it serves the node right after.
+   * What a node thread is doing. Only the thread itself reads and writes its state (a plain field),
+   * and three questions asked while it runs a task each have one state for an answer: a task may
+   * lend it to a call only while it is {@link #SERVING}, it runs a lent call in {@link #IN_CALL}
+   * ({@link NodeExecutor#isLent}), and a node task queued while it is in {@link #SELECTOR_TASK}
+   * wakes no other thread, since it serves the node right after.
    *
    * <pre>
    * SEEKING  -> SERVING       a task is queued and no thread serves it (or a backlog waits)
@@ -41,12 +41,16 @@ final class NodeWorker implements Runnable {
   }
 
   final NodePool pool;
+
   /** What it is doing; read and written on its own thread only. */
   State state = State.SEEKING;
+
   /** The call a task lent this thread to, until it leaves the queue for it. */
   Runnable borrowed;
+
   private volatile boolean woken;
   private Thread thread;
+
   /** Set by {@link #serve} when it stopped at its limit with tasks left (another thread woken). */
   private boolean servedLimit;
 
@@ -131,12 +135,12 @@ final class NodeWorker implements Runnable {
   }
 
   /**
-   * Holds the selector (this thread set {@link NodePool#selecting}): runs its tasks one by one
-   * and, after each, serves the node if no thread does, so that what a select received is read
-   * and handled on the thread the select woke. A node task may lend this thread to a call: the
-   * call runs still holding the selector (a short call needs no other thread), while the watcher
-   * takes the selector over if the call lasts (see {@link #watch}). Returns when no selector task
-   * is left (the selector released) or the watcher took it.
+   * Holds the selector (this thread set {@link NodePool#selecting}): runs its tasks one by one and,
+   * after each, serves the node if no thread does, so that what a select received is read and
+   * handled on the thread the select woke. A node task may lend this thread to a call: the call
+   * runs still holding the selector (a short call needs no other thread), while the watcher takes
+   * the selector over if the call lasts (see {@link #watch}). Returns when no selector task is left
+   * (the selector released) or the watcher took it.
    */
   private void holdSelector() {
     NodePool pool = this.pool;

@@ -8,10 +8,13 @@ final class Runner implements Runnable {
   private final RunnerPool pool;
   volatile Thread thread;
   private volatile boolean woken;
+
   /** Counted already, for the call it was woken or started for. */
   volatile boolean reserved;
+
   /** When the current call began ({@code System.nanoTime}), 0 between calls. */
   volatile long callStart;
+
   /** Whether the current call counts towards the width. */
   private final AtomicBoolean counts = new AtomicBoolean();
 

@@ -35,6 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 final class RunnerPool extends AbstractExecutorService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunnerPool.class);
   static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   /** How often, at most, the pool says that calls wait for a thread. */
   private static final long CAP_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -46,14 +47,19 @@ final class RunnerPool extends AbstractExecutorService {
   private final int maxThreads;
   private final String capSetting;
   final ConcurrentLinkedQueue<Runnable> calls = new ConcurrentLinkedQueue<>();
+
   /** Calls queued and not taken yet. */
   final AtomicInteger waiting = new AtomicInteger();
+
   /** Running calls that count towards the width. */
   final AtomicInteger counted = new AtomicInteger();
+
   /** Live runner threads plus threads held for calls elsewhere: at most {@link #maxThreads}. */
   final AtomicInteger threads = new AtomicInteger();
+
   /** Parked runners, the last parked first. */
   final ConcurrentLinkedDeque<Runner> parked = new ConcurrentLinkedDeque<>();
+
   final Set<Runner> live = ConcurrentHashMap.newKeySet();
   final Object termination = new Object();
   private final AtomicLong capWarnedAt = new AtomicLong(System.nanoTime() - CAP_WARNING_NANOS);
@@ -73,8 +79,8 @@ final class RunnerPool extends AbstractExecutorService {
   }
 
   /**
-   * Takes one of the pool's threads for a call that runs on a thread of its own (a node thread
-   * lent to it), if the cap leaves one; {@link #release} gives it back.
+   * Takes one of the pool's threads for a call that runs on a thread of its own (a node thread lent
+   * to it), if the cap leaves one; {@link #release} gives it back.
    */
   boolean hold() {
     if (shutdown) {

@@ -14,17 +14,17 @@ import org.apache.pekko.dispatch.MonitorableThreadFactory;
  * NodeExecutor}), one selector task at a time.
  *
  * <p>With Pekko's default, a thread of its own blocks in the select; each message received wakes
- * it, it wakes the node's thread to read and handle the message, and the connection then asks it
- * (a second wake-up) to watch for reading again. Here the thread that returns from the select
- * holds the selector, and serves the node itself right after the select task (before it selects
- * again): the read, Artery's inbound stream, the host and the work actor run on the thread the
- * network woke, and asking to watch for reading again queues a selector task for the same thread.
- * A call a node task lends that thread to (a sequential call, or the flow when a {@code Done}
- * arrives) runs while it still holds the selector; the pool's watcher takes the selector over if
- * the call is still running after a tick ({@link NodeExecutor}).
+ * it, it wakes the node's thread to read and handle the message, and the connection then asks it (a
+ * second wake-up) to watch for reading again. Here the thread that returns from the select holds
+ * the selector, and serves the node itself right after the select task (before it selects again):
+ * the read, Artery's inbound stream, the host and the work actor run on the thread the network
+ * woke, and asking to watch for reading again queues a selector task for the same thread. A call a
+ * node task lends that thread to (a sequential call, or the flow when a {@code Done} arrives) runs
+ * while it still holds the selector; the pool's watcher takes the selector over if the call is
+ * still running after a tick ({@link NodeExecutor}).
  *
- * <p>The select blocks, so the dispatcher must hand this executor one selector and one of its
- * tasks at a time ({@code throughput = 1}, a single selector on it); both are checked here.
+ * <p>The select blocks, so the dispatcher must hand this executor one selector and one of its tasks
+ * at a time ({@code throughput = 1}, a single selector on it); both are checked here.
  */
 public final class SelectorExecutor extends ExecutorServiceConfigurator {
   private static final List<String> SELECTORS =
@@ -57,9 +57,9 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
   }
 
   /**
-   * Checks, at a node's start, the dispatcher of every pekko-io selector that runs on this
-   * executor (the check inside the dispatcher comes too late for a clear error: Pekko logs it and
-   * the node's start times out).
+   * Checks, at a node's start, the dispatcher of every pekko-io selector that runs on this executor
+   * (the check inside the dispatcher comes too late for a clear error: Pekko logs it and the node's
+   * start times out).
    */
   public static void validate(Config system) {
     for (String path : SELECTORS) {
@@ -83,8 +83,12 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
     if (!system.hasPath(nodeId + ".executor")
         || !NodeExecutor.class.getName().equals(system.getString(nodeId + ".executor"))) {
       throw new IllegalArgumentException(
-          id + ".node-dispatcher must name a dispatcher with executor = \""
-              + NodeExecutor.class.getName() + "\", was \"" + nodeId + "\"");
+          id
+              + ".node-dispatcher must name a dispatcher with executor = \""
+              + NodeExecutor.class.getName()
+              + "\", was \""
+              + nodeId
+              + "\"");
     }
     return system.getConfig(nodeId);
   }
@@ -94,8 +98,10 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
     int throughput = dispatcher.getInt("throughput");
     if (throughput != 1) {
       throw new IllegalArgumentException(
-          id + ".throughput must be 1 (the select blocks: each selector task must come back to"
-              + " the executor), was " + throughput);
+          id
+              + ".throughput must be 1 (the select blocks: each selector task must come back to"
+              + " the executor), was "
+              + throughput);
     }
     int selectors = 0;
     for (String path : SELECTORS) {
@@ -106,8 +112,10 @@ public final class SelectorExecutor extends ExecutorServiceConfigurator {
     }
     if (selectors > 1) {
       throw new IllegalArgumentException(
-          id + " can run one selector (its select blocks the others), but "
-              + selectors + " are configured on it (pekko.io.*.selector-dispatcher and"
+          id
+              + " can run one selector (its select blocks the others), but "
+              + selectors
+              + " are configured on it (pekko.io.*.selector-dispatcher and"
               + " nr-of-selectors)");
     }
   }

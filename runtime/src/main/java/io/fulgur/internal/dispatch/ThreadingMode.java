@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The threads a node runs on ({@code fulgur.node.custom-threading}): Fulgur's executors, or
- * Pekko's own dispatchers. What the node's actors may do with the thread they run on (lend it to
- * a call, hand a call's report over to it) goes through here ({@link NodeThreads} asks), so that
- * neither happens on Pekko's dispatchers.
+ * The threads a node runs on ({@code fulgur.node.custom-threading}): Fulgur's executors, or Pekko's
+ * own dispatchers. What the node's actors may do with the thread they run on (lend it to a call,
+ * hand a call's report over to it) goes through here ({@link NodeThreads} asks), so that neither
+ * happens on Pekko's dispatchers.
  */
 public enum ThreadingMode {
   /**
@@ -60,12 +60,14 @@ public enum ThreadingMode {
 
   /**
    * Lends the thread the caller runs on to {@code call}, to run once the caller's dispatcher task
-   * is done; false, and nothing done, when it cannot (the caller then runs {@code call} on a
-   * thread of its own).
+   * is done; false, and nothing done, when it cannot (the caller then runs {@code call} on a thread
+   * of its own).
    */
   abstract boolean lend(Runnable call);
 
-  /** Runs {@code report} (a tell) so that the dispatcher work it sets off may run on this thread. */
+  /**
+   * Runs {@code report} (a tell) so that the dispatcher work it sets off may run on this thread.
+   */
   abstract void handOver(Runnable report);
 
   /** The threading of a node's resolved config. */

@@ -59,8 +59,8 @@ final class Components {
       };
 
   /**
-   * A flow holds a component where the app cannot see it (an array, a {@code Set}, a map with
-   * keys that are not strings): the app fails at once rather than leave it silently out.
+   * A flow holds a component where the app cannot see it (an array, a {@code Set}, a map with keys
+   * that are not strings): the app fails at once rather than leave it silently out.
    */
   static final class MisplacedComponent extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -90,10 +90,10 @@ final class Components {
   }
 
   /**
-   * A List or Map field as last walked: the same collection with the same size is taken to hold
-   * the same children (only its flows are walked again), so a pass costs O(changed components),
-   * not O(all works). A full walk every {@link #FULL_SCAN_EVERY_NANOS} catches elements replaced
-   * in place ({@code list.set}); a work that is called before that is bound at once anyway.
+   * A List or Map field as last walked: the same collection with the same size is taken to hold the
+   * same children (only its flows are walked again), so a pass costs O(changed components), not
+   * O(all works). A full walk every {@link #FULL_SCAN_EVERY_NANOS} catches elements replaced in
+   * place ({@code list.set}); a work that is called before that is bound at once anyway.
    */
   private record Seen(Object container, int size, List<Flow> flows) {}
 
@@ -102,8 +102,10 @@ final class Components {
   private final Listener listener;
   private final Logger log;
   private final IdentityHashMap<Object, String> names = new IdentityHashMap<>();
+
   /** Names of flows; works' names are the listener's (one map per work is enough). */
   private final Set<String> flowNames = new HashSet<>();
+
   private final IdentityHashMap<Flow, Seen[]> seen = new IdentityHashMap<>();
   private long lastFullScan = System.nanoTime();
 
@@ -228,7 +230,9 @@ final class Components {
   /** An array or a collection that is not a List must not hold components. */
   private static void refuseComponentsIn(Object container, String path) {
     Iterable<?> elements =
-        container instanceof Object[] array ? java.util.Arrays.asList(array) : (Iterable<?>) container;
+        container instanceof Object[] array
+            ? java.util.Arrays.asList(array)
+            : (Iterable<?>) container;
     for (Object element : elements) {
       if (element instanceof Object[] nested) {
         refuseComponentsIn(nested, path);

@@ -1,7 +1,6 @@
 package io.fulgur.internal.flow;
 
 import io.fulgur.Flow;
-import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkStatus;
 import io.fulgur.internal.FailureDescription;
@@ -64,8 +63,8 @@ public final class FlowActor implements FlowControl {
   }
 
   /**
-   * An event the flow makes itself, handled after the current pass as one from a host: events
-   * alone never cross nodes (only hosts' batches, which carry the app's token, do).
+   * An event the flow makes itself, handled after the current pass as one from a host: events alone
+   * never cross nodes (only hosts' batches, which carry the app's token, do).
    */
   record OwnEvent(FlowMessage.Event event) implements FlowMessage.Internal {}
 
@@ -92,15 +91,17 @@ public final class FlowActor implements FlowControl {
   private final Behavior<FlowMessage> ending;
 
   private Phase phase = Phase.STARTING;
+
   /** A {@code RunPass} is in the mailbox: asking again adds none. */
   private boolean passRequested;
+
   private Outcome finalOutcome;
 
   /**
-   * The flow actor of an app. It is never restarted: a restart would run the app again from the
-   * top with no record of the calls already sent. An exception in one of its handlers fails the
-   * app with reason {@code internal_error} ({@link #onHandlerFailed}); if it stops for any other
-   * reason before the app ended, {@code outcome} is completed as failed all the same.
+   * The flow actor of an app. It is never restarted: a restart would run the app again from the top
+   * with no record of the calls already sent. An exception in one of its handlers fails the app
+   * with reason {@code internal_error} ({@link #onHandlerFailed}); if it stops for any other reason
+   * before the app ended, {@code outcome} is completed as failed all the same.
    *
    * @param root the root flow
    * @param localHost this node's host, or null if the flow's node hosts no works

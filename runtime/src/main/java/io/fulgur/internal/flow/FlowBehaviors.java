@@ -8,8 +8,8 @@ import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 /**
  * The flow actor's behaviour in each phase of its app: which messages a phase handles, and how.
  * Every phase takes the channels' traffic and the hosts' comings and goings; only a running app
- * runs passes and places works, and only an ending one waits for its works' release. Each
- * handler's exception ends the app ({@link FlowActor#onHandlerFailed}).
+ * runs passes and places works, and only an ending one waits for its works' release. Each handler's
+ * exception ends the app ({@link FlowActor#onHandlerFailed}).
  */
 final class FlowBehaviors {
 

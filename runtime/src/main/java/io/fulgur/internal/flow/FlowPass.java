@@ -38,12 +38,16 @@ final class FlowPass implements WorkBinding, FlowBinding, Components.Listener {
   private final Map<String, WorkEntry> entries;
   private final Consumer<String> subscribe;
   private final Components components;
+
   /** The thread of the pass that runs now, or null between passes. */
   private Thread passThread;
+
   /** How the app ends, decided inside a pass; the pass ends first. */
   private Outcome endRequest;
+
   /** Components found by the latest {@link #scan}. */
   private int newComponents;
+
   private long nextCallId;
   private long passes;
 

@@ -18,8 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * The flow's ends of its channels, one per host it sent commands to: commands go numbered and are
  * sent again until the host acknowledges them; a host's events are taken once each, in order, and
- * acknowledged on the next commands to that host or alone after {@code fulgur.channel.ack-delay}.
- * A host that is gone (its node left the cluster) takes its channel with it ({@link #remove}).
+ * acknowledged on the next commands to that host or alone after {@code fulgur.channel.ack-delay}. A
+ * host that is gone (its node left the cluster) takes its channel with it ({@link #remove}).
  */
 final class HostChannels {
 
@@ -45,10 +45,13 @@ final class HostChannels {
   private final TimerScheduler<FlowMessage> timers;
   private final AssociationWindows windows;
   private final Map<ActorRef<HostMessage>, Channel> channels = new HashMap<>();
+
   /** Hosts that are gone: no channel to one opens again. */
   private final java.util.Set<ActorRef<HostMessage>> gone = new java.util.HashSet<>();
+
   /** Nodes whose messages without the app's token were logged: each is logged once. */
   private final java.util.Set<String> refusedFrom = new java.util.HashSet<>();
+
   /** Whether the message about to go is the first since the flow's last flush ({@link #send}). */
   private boolean lone;
 
@@ -124,8 +127,8 @@ final class HostChannels {
   }
 
   /**
-   * Whether a host's batch is the next of its stream, to be handled now; a duplicate, a batch
-   * after a gap and a batch from a host the flow has no channel with are dropped.
+   * Whether a host's batch is the next of its stream, to be handled now; a duplicate, a batch after
+   * a gap and a batch from a host the flow has no channel with are dropped.
    */
   boolean accept(FlowMessage.Batch batch) {
     if (!token.matches(batch.token())) {
@@ -149,8 +152,8 @@ final class HostChannels {
   }
 
   /**
-   * The flow handled the host's batch {@code seq} (and every one before it): the ack goes soon,
-   * or at once with {@code now} (the works that printed in it wait for it).
+   * The flow handled the host's batch {@code seq} (and every one before it): the ack goes soon, or
+   * at once with {@code now} (the works that printed in it wait for it).
    */
   void handled(ActorRef<HostMessage> host, long seq, boolean now) {
     Channel channel = channels.get(host);

@@ -14,10 +14,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * The flow's traffic with the hosts of its works: commands go out batched per host ({@link
- * Outbox}) on the app's channels ({@link HostChannels}), and the hosts' events come in through the
- * {@link OutputGate}, which holds an event back until the output before it is printed. Runs inside
- * the flow actor, on its thread.
+ * The flow's traffic with the hosts of its works: commands go out batched per host ({@link Outbox})
+ * on the app's channels ({@link HostChannels}), and the hosts' events come in through the {@link
+ * OutputGate}, which holds an event back until the output before it is printed. Runs inside the
+ * flow actor, on its thread.
  */
 final class HostTraffic {
 

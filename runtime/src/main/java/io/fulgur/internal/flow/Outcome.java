@@ -5,8 +5,8 @@ import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.protocol.FlowMessage;
 
 /**
- * How an app ended: normally (with an optional message) or failed (with the message, and the
- * work and remote failure that caused it, if a work did).
+ * How an app ended: normally (with an optional message) or failed (with the message, and the work
+ * and remote failure that caused it, if a work did).
  */
 public record Outcome(
     boolean failed, String message, String workName, WorkFailure workFailure, Throwable cause) {

@@ -19,8 +19,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>A host's batch counts as handled, and is acknowledged, once its lines are printed (and those
  * of the batches before it): the host then lets the works that printed them go on. A lost ack is
- * made good by the host sending the batch again. A slow console so slows the works that print
- * and, through the channel's window, their host, not the flow.
+ * made good by the host sending the batch again. A slow console so slows the works that print and,
+ * through the channel's window, their host, not the flow.
  */
 final class OutputGate {
 
@@ -46,17 +46,24 @@ final class OutputGate {
 
   private final ActorRef<OutputPrinter.Print> printer;
   private final ActorRef<FlowMessage> flow;
+
   /** The events that wait, by the ticket they wait for. */
   private final TreeMap<Long, List<Held>> held = new TreeMap<>();
+
   /** Each work's latest lines' ticket, while they may be unprinted. */
   private final Map<String, Long> lastLines = new HashMap<>();
+
   /** Each work's latest waiting event's ticket: its later events wait behind it. */
   private final Map<String, Long> lastHeld = new HashMap<>();
+
   /** The entries of {@link #lastLines} and {@link #lastHeld} in the order of their tickets. */
   private final ArrayDeque<WorkTicket> ticketsKept = new ArrayDeque<>();
+
   private final Map<ActorRef<HostMessage>, ArrayDeque<Printing>> printing = new HashMap<>();
+
   /** Batches of lines given to the printer so far, and printed so far. */
   private long sent;
+
   private long printed;
 
   OutputGate(ActorRef<OutputPrinter.Print> printer, ActorRef<FlowMessage> flow) {
@@ -156,8 +163,8 @@ final class OutputGate {
   }
 
   /**
-   * The host is gone: its events still waiting are dropped (its calls end as the node's loss
-   * says); its lines already given to the printer are printed.
+   * The host is gone: its events still waiting are dropped (its calls end as the node's loss says);
+   * its lines already given to the printer are printed.
    */
   void forget(ActorRef<HostMessage> host) {
     for (List<Held> events : held.values()) {

@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * Prints the works' output on the flow's node, each line prefixed with the work's name, in the
  * order the flow received it, and tells the flow when each batch is out ({@link OutputGate}). Runs
- * on a dispatcher of its own: writing to a console may block, and a flow whose console blocks
- * still ends its calls and the app.
+ * on a dispatcher of its own: writing to a console may block, and a flow whose console blocks still
+ * ends its calls and the app.
  */
 final class OutputPrinter {
   private static final org.slf4j.Logger LOG =

@@ -31,7 +31,10 @@ final class Placement<H> {
   private final Map<String, Set<H>> hostsByRole = new HashMap<>();
   private final Map<H, Integer> placedPerHost = new HashMap<>();
   private final Set<H> lostHosts = new HashSet<>();
-  /** The hosts a work of a role may go to, in order: made at the role's first choice after a change. */
+
+  /**
+   * The hosts a work of a role may go to, in order: made at the role's first choice after a change.
+   */
   private final Map<String, List<H>> candidatesByRole = new HashMap<>();
 
   /**

@@ -8,8 +8,8 @@ import io.fulgur.WorkStatus;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.protocol.HostMessage;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -21,11 +21,15 @@ final class WorkEntry {
   static final class Call {
     final long id;
     final String key;
+
     /** Kept while the call may be sent again (placement, retries); dropped when it ends. */
     JsonNode input;
+
     /** The input's class, sent with it for a work whose input type is generic, else null. */
     final String inputClass;
+
     WorkStatus status = WorkStatus.PENDING;
+
     /** How many times the call was re-placed after its node was lost. */
     int retries;
 
@@ -47,19 +51,25 @@ final class WorkEntry {
   private String onlyKey;
   private Call onlyCall;
   private Map<String, Call> callsByKey;
+
   /** Calls not yet SUCCEEDED, FAILED or STOPPED, in the order they were sent; null when none. */
   private List<Call> active;
+
   /** Calls waiting for the work to be placed. */
   private ArrayDeque<Call> unsent;
 
   /** The host the work is placed on (or being placed on); null while it has none. */
   ActorRef<HostMessage> host;
+
   /** The work's {@code Place} was sent: the flow takes it as placed from then on. */
   boolean placed;
+
   boolean waitingForNode;
   boolean listingSettled;
+
   /** A {@code ListingSettled} timer runs for this work. */
   boolean listingTimer;
+
   boolean released;
   Call latest;
 

@@ -133,10 +133,12 @@ final class WorkEvents {
       StateCodec.apply(entry.work, state);
       return true;
     } catch (RuntimeException e) {
-      context.getLog().warn(
-          "State of work [{}] could not be applied: {}",
-          entry.name,
-          FailureDescription.summary(e));
+      context
+          .getLog()
+          .warn(
+              "State of work [{}] could not be applied: {}",
+              entry.name,
+              FailureDescription.summary(e));
       return false;
     }
   }
@@ -149,22 +151,26 @@ final class WorkEvents {
     if (!entry.hasActive()) {
       // its actor there failed after its calls had ended (their events said so): it is placed
       // again at its next call
-      context.getLog().info(
-          "Work [{}] is not on node [{}] any more: {}",
-          entry.name,
-          failed.nodeAddress(),
-          failed.message());
+      context
+          .getLog()
+          .info(
+              "Work [{}] is not on node [{}] any more: {}",
+              entry.name,
+              failed.nodeAddress(),
+              failed.message());
       return;
     }
     WorkFailure failure = new WorkFailure("placement_failed", null, failed.message(), null);
     for (WorkEntry.Call call : entry.activeCalls()) {
       entry.finish(call, WorkStatus.FAILED, "placement_failed", failure);
     }
-    context.getLog().error(
-        "Work [{}] could not be placed on [{}]: {}",
-        entry.name,
-        failed.nodeAddress(),
-        failed.message());
+    context
+        .getLog()
+        .error(
+            "Work [{}] could not be placed on [{}]: {}",
+            entry.name,
+            failed.nodeAddress(),
+            failed.message());
     flow.workFailed(entry, failure);
   }
 
@@ -219,15 +225,17 @@ final class WorkEvents {
       entry.queueUnsent(call);
     }
     if (!retried.isEmpty()) {
-      context.getLog().warn(
-          "Work [{}] lost its node [{}]: placing {} call(s) again on another node with role"
-              + " [{}] (retry {} of {})",
-          entry.name,
-          node,
-          retried.size(),
-          entry.role,
-          retried.get(0).retries,
-          entry.options.maxRetries());
+      context
+          .getLog()
+          .warn(
+              "Work [{}] lost its node [{}]: placing {} call(s) again on another node with role"
+                  + " [{}] (retry {} of {})",
+              entry.name,
+              node,
+              retried.size(),
+              entry.role,
+              retried.get(0).retries,
+              entry.options.maxRetries());
       entry.core.nodeAddress(null);
       entry.listingSettled = true;
       placer.place(entry);

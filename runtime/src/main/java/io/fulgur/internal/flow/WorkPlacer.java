@@ -25,10 +25,10 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 
 /**
- * Puts an app's works on hosts and sends them their calls: waits until the cluster lists every
- * host of a work's role, asks {@link Placement} where the work goes, sends its instance with the
- * calls that waited for it, and fails them when no node of the role joins in time or the instance
- * cannot be copied to a node. Runs inside the flow actor, on its thread.
+ * Puts an app's works on hosts and sends them their calls: waits until the cluster lists every host
+ * of a work's role, asks {@link Placement} where the work goes, sends its instance with the calls
+ * that waited for it, and fails them when no node of the role joins in time or the instance cannot
+ * be copied to a node. Runs inside the flow actor, on its thread.
  */
 final class WorkPlacer {
 
@@ -59,13 +59,18 @@ final class WorkPlacer {
   private final FlowControl flow;
   private final Map<String, WorkEntry> entries;
   private final Cluster cluster;
+
   /** This node's cluster address, the node address of works placed on its own host. */
   private final String selfAddress;
+
   private final Placement<ActorRef<HostMessage>> placement;
+
   /** Whether a role's listing was behind the membership, read once per pass. */
   private final Map<String, Boolean> listingBehindInPass = new HashMap<>();
+
   /** Hosts this app placed works on: watched, so that a lost node is seen once for all works. */
   private final java.util.Set<ActorRef<HostMessage>> watchedHosts = new java.util.HashSet<>();
+
   private int placementsLogged;
 
   WorkPlacer(

@@ -22,8 +22,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
- * The host's links with the apps that have works on its node: for each app its flow, its token
- * and the channel both ways. Commands from a flow are taken once each, in order, and only with the
+ * The host's links with the apps that have works on its node: for each app its flow, its token and
+ * the channel both ways. Commands from a flow are taken once each, in order, and only with the
  * app's token; events go back batched ({@link Outbox}), numbered and sent again until the flow
  * acknowledges them. A work that printed is told once the flow printed its lines, so that output
  * waits on the node rather than piling up in the flow. Runs inside the host actor, on its thread.
@@ -53,13 +53,16 @@ final class AppLinks {
   /** An app with works on this node: its flow and the channel both ways. */
   static final class Link {
     final ActorRef<FlowMessage> flow;
+
     /** The app's token, from the message that opened the link: every later one must carry it. */
     final AppToken token;
+
     /** The app's works on this node, by work name. */
     final Map<String, ActorRef<WorkMessage>> works = new HashMap<>();
 
     private final ChannelReceiver commands = new ChannelReceiver();
     private ChannelSender<List<FlowMessage.Event>> events;
+
     /** Messages sent with lines, and the works to tell once the flow printed them. */
     private final ArrayDeque<Printing> printing = new ArrayDeque<>();
 
@@ -73,10 +76,13 @@ final class AppLinks {
   private final Settings settings;
   private final Map<String, Link> apps = new HashMap<>();
   private final Outbox<String, FlowMessage.Event, ActorRef<WorkMessage>> outbox;
+
   /** Apps and senders whose messages were refused, the latest ones: each is logged once. */
   private final Set<String> refusedFrom = latest(LATEST_KEPT);
+
   /** Apps whose flow is gone, the latest ones: a message of theirs still on its way is dropped. */
   private final Set<String> goneApps = latest(LATEST_KEPT);
+
   private boolean ackTickScheduled;
   private boolean resendTickScheduled;
 
@@ -266,9 +272,9 @@ final class AppLinks {
   }
 
   /**
-   * Sends an event to the app's flow: the first since the last flush at once, the ones after it
-   * in one batch at the flush; {@code printedBy}, if not null, is told once the flow printed the
-   * lines the event carries. Nothing goes to an app whose flow is gone.
+   * Sends an event to the app's flow: the first since the last flush at once, the ones after it in
+   * one batch at the flush; {@code printedBy}, if not null, is told once the flow printed the lines
+   * the event carries. Nothing goes to an app whose flow is gone.
    */
   void emit(String appId, FlowMessage.Event event, ActorRef<WorkMessage> printedBy) {
     if (apps.containsKey(appId) && outbox.add(appId, event, printedBy)) {

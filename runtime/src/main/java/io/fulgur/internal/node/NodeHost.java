@@ -39,11 +39,13 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
 
   private final Settings settings;
   private final String address;
+
   /**
    * The threads of calls: as many short ones at once as there are cores, at most {@code
    * fulgur.node.max-call-threads} in all ({@link NodeThreads}).
    */
   private final NodeThreads calls;
+
   private final AppLinks links;
   private final WorkActors workActors;
 
@@ -169,7 +171,8 @@ public final class NodeHost extends AbstractBehavior<HostMessage> {
    * Carries out command {@code i} of a batch; returns the index of the last command it took (a
    * placement takes the run that follows it).
    */
-  private int carryOut(String appId, AppLinks.Link link, List<HostMessage.Command> commands, int i) {
+  private int carryOut(
+      String appId, AppLinks.Link link, List<HostMessage.Command> commands, int i) {
     HostMessage.Command command = commands.get(i);
     if (command instanceof HostMessage.Place place) {
       // the run that follows its placement (as the flow sends them) starts with the work's

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Turns {@code fulgur.security} into Pekko's transport settings: mutual TLS from a directory of
- * PEM files, and the refusal to start a node reachable from other machines without TLS.
+ * Turns {@code fulgur.security} into Pekko's transport settings: mutual TLS from a directory of PEM
+ * files, and the refusal to start a node reachable from other machines without TLS.
  */
 final class NodeSecurity {
   private NodeSecurity() {}

@@ -7,9 +7,9 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * Why a node stopped, as a process supervisor needs to know it: as asked (closed by its owner, the
- * JVM shutting down, a leave asked of the cluster), or not (downed by the cluster, refused when
- * it joined, failed to join, its actor system ended for any other reason). A node that stopped
- * unasked is to be started again.
+ * JVM shutting down, a leave asked of the cluster), or not (downed by the cluster, refused when it
+ * joined, failed to join, its actor system ended for any other reason). A node that stopped unasked
+ * is to be started again.
  */
 public final class NodeStop {
   private NodeStop() {}
@@ -37,7 +37,8 @@ public final class NodeStop {
       return Optional.of("its actor system terminated without a shutdown (a fatal error)");
     }
     CoordinatedShutdown.Reason r = reason.get();
-    if (r == CoordinatedShutdown.jvmExitReason() || r == CoordinatedShutdown.clusterLeavingReason()) {
+    if (r == CoordinatedShutdown.jvmExitReason()
+        || r == CoordinatedShutdown.clusterLeavingReason()) {
       return Optional.empty(); // SIGTERM (Pekko's shutdown hook), or a leave asked of the cluster
     }
     if (r == CoordinatedShutdown.clusterDowningReason()) {

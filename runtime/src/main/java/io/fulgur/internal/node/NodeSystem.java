@@ -10,17 +10,17 @@ import io.fulgur.internal.protocol.WireVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -61,13 +61,13 @@ public final class NodeSystem {
   private NodeSystem() {}
 
   /**
-   * The node's full config: system properties, then the user's config, then Fulgur's node
-   * defaults (cluster provider, Artery on 127.0.0.1 and a free port, SLF4J logging), then the
-   * libraries' reference.conf. Cluster roles are {@code fulgur.node.roles} plus {@code
-   * pekko.cluster.roles}. {@code fulgur.wire.version} is {@link WireVersion#CURRENT}, above
-   * everything: the join check compares it, so no config may claim a wire format this build does
-   * not speak. With {@code fulgur.node.custom-threading = off}, from any of those sources, the
-   * node runs on Pekko's own dispatchers ({@link ThreadingMode#configure}).
+   * The node's full config: system properties, then the user's config, then Fulgur's node defaults
+   * (cluster provider, Artery on 127.0.0.1 and a free port, SLF4J logging), then the libraries'
+   * reference.conf. Cluster roles are {@code fulgur.node.roles} plus {@code pekko.cluster.roles}.
+   * {@code fulgur.wire.version} is {@link WireVersion#CURRENT}, above everything: the join check
+   * compares it, so no config may claim a wire format this build does not speak. With {@code
+   * fulgur.node.custom-threading = off}, from any of those sources, the node runs on Pekko's own
+   * dispatchers ({@link ThreadingMode#configure}).
    */
   public static Config resolve(Config user) {
     ClassLoader loader = NodeSystem.class.getClassLoader();
@@ -91,12 +91,11 @@ public final class NodeSystem {
   }
 
   /**
-   * Starts a node. Its guardian spawns the host (if {@code fulgur.node.host-works}) and then
-   * calls {@code alsoSpawn} with the context and the host (null if none). A node with no seed
-   * nodes forms a cluster of its own.
+   * Starts a node. Its guardian spawns the host (if {@code fulgur.node.host-works}) and then calls
+   * {@code alsoSpawn} with the context and the host (null if none). A node with no seed nodes forms
+   * a cluster of its own.
    */
-  public static ActorSystem<Void> start(
-      Config full, Consumer<Spawned> alsoSpawn) {
+  public static ActorSystem<Void> start(Config full, Consumer<Spawned> alsoSpawn) {
     Settings settings = Settings.from(full);
     // Initialise SLF4J on this thread before Pekko's threads log concurrently.
     org.slf4j.LoggerFactory.getILoggerFactory();
@@ -117,8 +116,7 @@ public final class NodeSystem {
         ActorSystem.create(
             Behaviors.setup(
                 ctx -> {
-                  ctx.spawn(
-                      ReachabilityLog.create(selfDowned), "reachability", CLUSTER_DISPATCHER);
+                  ctx.spawn(ReachabilityLog.create(selfDowned), "reachability", CLUSTER_DISPATCHER);
                   ActorRef<HostMessage> host = null;
                   if (settings.hostWorks()) {
                     host = ctx.spawn(NodeHost.create(settings), "host", WORK_DISPATCHER);
@@ -157,7 +155,8 @@ public final class NodeSystem {
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /** What the guardian spawned, handed to the caller's spawn step. */
-  public record Spawned(ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
+  public record Spawned(
+      ActorContext<Void> context, ActorRef<HostMessage> host, Settings settings) {}
 
   /**
    * Why this node stopped when nobody asked it to: the cluster refused it at join ({@link
@@ -302,10 +301,12 @@ public final class NodeSystem {
 
   /** Leaves the cluster and terminates the node, waiting up to {@code timeout}. */
   public static void shutdown(ActorSystem<?> system, Duration timeout) {
-    CoordinatedShutdown.get(Adapter.toClassic(system))
-        .run(CoordinatedShutdown.unknownReason());
+    CoordinatedShutdown.get(Adapter.toClassic(system)).run(CoordinatedShutdown.unknownReason());
     try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       system.terminate();
     } catch (InterruptedException e) {

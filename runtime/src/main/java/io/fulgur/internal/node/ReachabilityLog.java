@@ -63,7 +63,8 @@ public final class ReachabilityLog {
                     if (e.member().address().equals(cluster.selfMember().address())) {
                       selfDowned.set(true);
                     }
-                    LOG.warn("Fulgur node [{}] sees member [{}] DOWNED", self, describe(e.member()));
+                    LOG.warn(
+                        "Fulgur node [{}] sees member [{}] DOWNED", self, describe(e.member()));
                     return Behaviors.same();
                   })
               .build();

@@ -21,8 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * The actors of the works placed on a node: made by the host as its children, or taken from the
- * idle ones that released works left (the last one in first: its cache is warm). Idle actors
- * unused for {@link #TRIM_INTERVAL} are stopped. Runs inside the host actor, on its thread.
+ * idle ones that released works left (the last one in first: its cache is warm). Idle actors unused
+ * for {@link #TRIM_INTERVAL} are stopped. Runs inside the host actor, on its thread.
  */
 final class WorkActors {
 
@@ -50,15 +50,21 @@ final class WorkActors {
   private final Settings settings;
   private final Set<String> roles;
   private final String address;
+
   /** What every work actor made here is given. */
   private final NodeResources node;
+
   /** Options are immutable values: works with the same ones share one instance. */
   private final Map<OptionsKey, WorkOptions> optionsInUse = new HashMap<>();
+
   private final ArrayDeque<ActorRef<WorkMessage>> idle = new ArrayDeque<>();
+
   /** Work actors made on this node so far: orders their names ({@link #childName}). */
   private long made;
+
   /** Whether an idle actor was used since the last trim. */
   private boolean idleUsed;
+
   private boolean trimScheduled;
 
   WorkActors(ActorContext<HostMessage> context, Settings settings, NodeResources node) {
@@ -74,9 +80,9 @@ final class WorkActors {
    * length as a letter then its base-36 digits ({@code a0}, {@code az}, {@code b10}), so shorter
    * numbers sort first. No work name: an idle actor may serve another work later.
    *
-   * <p>Pekko keeps a parent's children in a tree sorted by name: with names in the order the
-   * actors are made, each new child goes to the same edge of the tree and finds the path there
-   * already in the CPU's cache, where names in no particular order would walk a cold path.
+   * <p>Pekko keeps a parent's children in a tree sorted by name: with names in the order the actors
+   * are made, each new child goes to the same edge of the tree and finds the path there already in
+   * the CPU's cache, where names in no particular order would walk a cold path.
    */
   static String childName(long n) {
     String digits = Long.toString(n, 36);
@@ -124,7 +130,8 @@ final class WorkActors {
     if (work != null) {
       // an actor of an ended work: no actor to make
       idleUsed = true;
-      work.tell(new WorkMessage.Bind(appId, place.work(), cls, options, place.instance(), flow, first));
+      work.tell(
+          new WorkMessage.Bind(appId, place.work(), cls, options, place.instance(), flow, first));
       return work;
     }
     return context.spawn(
@@ -135,7 +142,9 @@ final class WorkActors {
 
   private WorkOptions options(HostMessage.Place place) {
     int flags =
-        (place.parallel() ? 1 : 0) | (place.cacheCalls() ? 2 : 0) | (place.raiseException() ? 4 : 0);
+        (place.parallel() ? 1 : 0)
+            | (place.cacheCalls() ? 2 : 0)
+            | (place.raiseException() ? 4 : 0);
     return optionsInUse.computeIfAbsent(
         new OptionsKey(place.compute(), flags),
         k ->

@@ -8,9 +8,9 @@ import java.util.HexFormat;
 /**
  * An app's secret: 128 random bits its flow makes at the start and puts in every message of its
  * channels; the app's id is derived from it ({@link #appId()}). A host opens an app's channel only
- * for the token of the app's id, and drops any later message of that app without it, so a member
- * of the cluster that is not the app's flow cannot place, run, stop or release its works. Compared
- * in constant time; never printed ({@link #toString} hides it).
+ * for the token of the app's id, and drops any later message of that app without it, so a member of
+ * the cluster that is not the app's flow cannot place, run, stop or release its works. Compared in
+ * constant time; never printed ({@link #toString} hides it).
  */
 public final class AppToken {
 

@@ -3,10 +3,10 @@ package io.fulgur.internal.protocol;
 import java.io.NotSerializableException;
 
 /**
- * Walks a CBOR value before Jackson reads it: every declared length and count must fit in the
- * bytes that remain, nesting stays below a limit, and text is valid UTF-8. Jackson would otherwise
- * set aside buffers for what a header announces (a few bytes announcing a 2 GB string cost it 128
- * KiB before it finds the end), and decode broken UTF-8 into text that cannot be written again.
+ * Walks a CBOR value before Jackson reads it: every declared length and count must fit in the bytes
+ * that remain, nesting stays below a limit, and text is valid UTF-8. Jackson would otherwise set
+ * aside buffers for what a header announces (a few bytes announcing a 2 GB string cost it 128 KiB
+ * before it finds the end), and decode broken UTF-8 into text that cannot be written again.
  */
 final class CborCheck {
   private static final int MAX_DEPTH = 200;

@@ -5,9 +5,8 @@ import io.fulgur.WorkFailure;
 
 /**
  * Cuts the events whose text has no bound of its own (a failure's message and stack trace, a
- * refusal's message) so that each fits in one message between nodes: Artery drops a larger
- * message, and the call it ends would never end. What is cut says so; a trace is cut, never
- * dropped.
+ * refusal's message) so that each fits in one message between nodes: Artery drops a larger message,
+ * and the call it ends would never end. What is cut says so; a trace is cut, never dropped.
  */
 public final class EventFit {
   /**

@@ -3,8 +3,8 @@ package io.fulgur.internal.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulgur.WorkFailure;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What the flow actor receives: events from hosts and works ({@link Batch}, {@link Event}: they
@@ -37,15 +37,15 @@ public sealed interface FlowMessage {
 
   /**
    * The call's {@code onRun} has been running on the work's node for {@code
-   * fulgur.work.running-report-delay}, or failed or was stopped sooner. A call that succeeds
-   * sooner sends only its {@link Done}, which then also means it ran.
+   * fulgur.work.running-report-delay}, or failed or was stopped sooner. A call that succeeds sooner
+   * sends only its {@link Done}, which then also means it ran.
    */
   record Started(String work, long callId) implements Event {}
 
   /**
    * The call has waited {@code fulgur.work.running-report-delay} on the work's node without a
-   * thread to run on: the node runs {@code fulgur.node.max-call-threads} calls already. Its
-   * {@link Started} follows when it begins.
+   * thread to run on: the node runs {@code fulgur.node.max-call-threads} calls already. Its {@link
+   * Started} follows when it begins.
    */
   record Queued(String work, long callId) implements Event {}
 

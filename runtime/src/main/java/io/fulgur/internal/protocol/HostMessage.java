@@ -52,8 +52,8 @@ public sealed interface HostMessage {
 
   /**
    * Give the work an actor on this node (an idle one, or a new one), with the flow's options and
-   * the flow's instance of the work ({@link InstanceCodec}). The flow takes the work as placed once this is sent; a host that cannot place
-   * it reports {@link FlowMessage.PlacementFailed}.
+   * the flow's instance of the work ({@link InstanceCodec}). The flow takes the work as placed once
+   * this is sent; a host that cannot place it reports {@link FlowMessage.PlacementFailed}.
    */
   record Place(
       String work,

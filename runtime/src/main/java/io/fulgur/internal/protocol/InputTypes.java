@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 import io.fulgur.Work;
-import java.math.BigDecimal;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * The class of an input given to a work whose input type is a type variable ({@code class Echo<T>
- * extends Work<T>}, used as {@code new Echo<Point>()}): erased at run time, so the flow sends the input's
- * class name with it and the work's node reads the input as that class. A name from the wire
- * chooses a class to build, so it must pass an allow-list, a Jackson {@link
+ * extends Work<T>}, used as {@code new Echo<Point>()}): erased at run time, so the flow sends the
+ * input's class name with it and the work's node reads the input as that class. A name from the
+ * wire chooses a class to build, so it must pass an allow-list, a Jackson {@link
  * PolymorphicTypeValidator}: JDK value and collection types, the packages of the work's class and
  * its superclasses, and {@code fulgur.serialization.allowed-packages}.
  */
@@ -76,8 +76,8 @@ public final class InputTypes {
   }
 
   /**
-   * Whether the work class leaves {@code Work}'s input type a type variable. A work declared
-   * {@code Work<Object>} (or raw) is not open: it takes plain JSON values, as it always did.
+   * Whether the work class leaves {@code Work}'s input type a type variable. A work declared {@code
+   * Work<Object>} (or raw) is not open: it takes plain JSON values, as it always did.
    */
   private static final ClassValue<Boolean> OPEN =
       new ClassValue<>() {
@@ -90,7 +90,8 @@ public final class InputTypes {
               Type[] args = p.getActualTypeArguments();
               for (int i = 0; i < vars.length && i < args.length; i++) {
                 Type arg = args[i];
-                bound.put(vars[i], arg instanceof TypeVariable<?> v ? bound.getOrDefault(v, v) : arg);
+                bound.put(
+                    vars[i], arg instanceof TypeVariable<?> v ? bound.getOrDefault(v, v) : arg);
               }
             }
           }
@@ -103,8 +104,8 @@ public final class InputTypes {
    *
    * @throws Refused if the class is not allowed or not on this node's classpath
    */
-  public static JavaType resolve(
-      String className, Class<?> workClass, List<String> allowedPackages) throws Refused {
+  public static JavaType resolve(String className, Class<?> workClass, List<String> allowedPackages)
+      throws Refused {
     PolymorphicTypeValidator validator = validator(workClass, allowedPackages);
     MapperConfig<?> config = Json.MAPPER.getDeserializationConfig();
     JavaType base = Json.MAPPER.constructType(Object.class);
@@ -200,8 +201,7 @@ public final class InputTypes {
         || c == java.nio.file.Path.class;
   }
 
-  private static Class<?> load(String className, Class<?> workClass)
-      throws ClassNotFoundException {
+  private static Class<?> load(String className, Class<?> workClass) throws ClassNotFoundException {
     ClassLoader loader = workClass.getClassLoader();
     return Class.forName(className, false, loader != null ? loader : Work.class.getClassLoader());
   }

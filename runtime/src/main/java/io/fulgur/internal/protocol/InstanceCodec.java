@@ -14,8 +14,8 @@ import java.util.Locale;
  * Copies a work's instance from the flow to the work's node: every field {@link WorkFields} lists,
  * as a JSON object keyed by field, written and read with {@link InstanceMapper}. The embedded node
  * copies through it too, so that a work never shares an object with its flow, local or clustered.
- * Every refusal is an {@link InstanceException} naming the work, its class, the field path and
- * the fix.
+ * Every refusal is an {@link InstanceException} naming the work, its class, the field path and the
+ * fix.
  */
 public final class InstanceCodec {
 
@@ -50,8 +50,7 @@ public final class InstanceCodec {
   public static void check(Work<?> work, String name) {
     WorkFields.Fields fields = WorkFields.of(work.getClass());
     if (!fields.problems().isEmpty()) {
-      throw new InstanceException(
-          prefix(work, name) + ": " + fields.problems().get(0), null);
+      throw new InstanceException(prefix(work, name) + ": " + fields.problems().get(0), null);
     }
     for (WorkField f : fields.instance()) {
       Object value = f.get(work);
@@ -141,8 +140,13 @@ public final class InstanceCodec {
         f.field().set(work, value);
       } catch (IllegalAccessException | IllegalArgumentException e) {
         throw new InstanceException(
-            prefix(work, name) + ": field " + name + "." + f.field().getName()
-                + " cannot be set: " + e.getMessage(),
+            prefix(work, name)
+                + ": field "
+                + name
+                + "."
+                + f.field().getName()
+                + " cannot be set: "
+                + e.getMessage(),
             e);
       }
     }
@@ -231,8 +235,13 @@ public final class InstanceCodec {
 
   private static InstanceException tooDeep(Work<?> work, String name, WorkField f) {
     return new InstanceException(
-        prefix(work, name) + ": field " + name + "." + f.field().getName()
-            + " nests too deeply to be copied (a collection that contains itself?); " + FIX,
+        prefix(work, name)
+            + ": field "
+            + name
+            + "."
+            + f.field().getName()
+            + " nests too deeply to be copied (a collection that contains itself?); "
+            + FIX,
         null);
   }
 
@@ -280,8 +289,7 @@ public final class InstanceCodec {
           prefix(work, name) + ": field " + path + " " + reason + "; " + FIX, cause);
     }
     return new InstanceException(
-        prefix(work, name) + ": field " + path + " " + what + " (" + reason + "); " + FIX,
-        cause);
+        prefix(work, name) + ": field " + path + " " + what + " (" + reason + "); " + FIX, cause);
   }
 
   private static String prefix(Work<?> work, String name) {

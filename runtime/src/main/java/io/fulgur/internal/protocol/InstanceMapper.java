@@ -1,6 +1,8 @@
 package io.fulgur.internal.protocol;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -24,8 +26,6 @@ import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fulgur.CloudCompute;
 import io.fulgur.Flow;
 import io.fulgur.Work;
@@ -34,11 +34,11 @@ import java.io.IOException;
 import java.util.IdentityHashMap;
 
 /**
- * The Jackson mapper that copies a work's instance to its node: it reads and writes objects
- * through their fields, whatever their visibility, and never calls a getter or setter, so that the
- * object that arrives is the object that was built. Java serialization is never used. It refuses
- * what cannot mean the same on another node (a work, a flow, an actor ref, a thread, a lambda) and
- * an object that contains itself, with a message naming what it met.
+ * The Jackson mapper that copies a work's instance to its node: it reads and writes objects through
+ * their fields, whatever their visibility, and never calls a getter or setter, so that the object
+ * that arrives is the object that was built. Java serialization is never used. It refuses what
+ * cannot mean the same on another node (a work, a flow, an actor ref, a thread, a lambda) and an
+ * object that contains itself, with a message naming what it met.
  */
 final class InstanceMapper {
 
@@ -197,9 +197,7 @@ final class InstanceMapper {
       if (path.put(value, Boolean.TRUE) != null) {
         throw new Refused(
             gen,
-            "holds a cycle: an object of class "
-                + value.getClass().getName()
-                + " contains itself");
+            "holds a cycle: an object of class " + value.getClass().getName() + " contains itself");
       }
       return path;
     }
@@ -217,9 +215,7 @@ final class InstanceMapper {
         throws JsonMappingException {
       if (delegate instanceof ContextualSerializer c) {
         JsonSerializer<?> contextual = c.createContextual(provider, property);
-        return contextual == delegate
-            ? this
-            : new CycleGuard((JsonSerializer<Object>) contextual);
+        return contextual == delegate ? this : new CycleGuard((JsonSerializer<Object>) contextual);
       }
       return this;
     }

@@ -66,8 +66,8 @@ public final class Json {
 
   /**
    * The tree of null, a string, an integer, a long or a boolean without Jackson's serializer
-   * machinery (the same tree as {@code valueToTree}), or null for any other value: most inputs
-   * and configuration values are these.
+   * machinery (the same tree as {@code valueToTree}), or null for any other value: most inputs and
+   * configuration values are these.
    */
   static JsonNode simpleTree(Object value) {
     if (value == null) {
@@ -94,8 +94,8 @@ public final class Json {
   }
 
   /**
-   * The input type {@code I} of a {@code Work<I>} subclass, or {@code Object} when the class
-   * leaves it open (then inputs arrive as plain JSON values: maps, lists, strings, numbers).
+   * The input type {@code I} of a {@code Work<I>} subclass, or {@code Object} when the class leaves
+   * it open (then inputs arrive as plain JSON values: maps, lists, strings, numbers).
    */
   public static JavaType inputType(Class<?> workClass) {
     return INPUT_TYPES.get(workClass);
@@ -126,8 +126,8 @@ public final class Json {
   }
 
   /**
-   * The canonical JSON text of a string, integer, boolean or null input without building a tree,
-   * or {@code null} for any other value: a pass that replays many calls keys them cheaply.
+   * The canonical JSON text of a string, integer, boolean or null input without building a tree, or
+   * {@code null} for any other value: a pass that replays many calls keys them cheaply.
    */
   public static String simpleKey(Object value) {
     if (value == null) {

@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * A work's state: its public, non-static, non-final, non-transient fields ({@link WorkFields}), as
- * a JSON object, written and read as the instance is ({@link InstanceMapper}: fields, never
- * getters or setters). A field whose type is a type variable reads as the class the work's
- * concrete class bound it to.
+ * a JSON object, written and read as the instance is ({@link InstanceMapper}: fields, never getters
+ * or setters). A field whose type is a type variable reads as the class the work's concrete class
+ * bound it to.
  */
 public final class StateCodec {
 

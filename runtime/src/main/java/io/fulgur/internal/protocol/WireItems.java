@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The encoders and decoders of the items that batches carry between nodes: a host batch's
- * commands and an event batch's events ({@link WireTags} gives their codes). Each item's fields
- * go in a fixed order; the batches around them, with their refs, token and numbers, are {@link
+ * The encoders and decoders of the items that batches carry between nodes: a host batch's commands
+ * and an event batch's events ({@link WireTags} gives their codes). Each item's fields go in a
+ * fixed order; the batches around them, with their refs, token and numbers, are {@link
  * WireSerializer}'s. Static and stateless: nothing is allocated beyond the messages read.
  */
 final class WireItems {
@@ -109,7 +109,12 @@ final class WireItems {
           throw new NotSerializableException("malformed Fulgur message: placement flags " + flags);
         }
         return new HostMessage.Place(
-            work, workClass, compute, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0,
+            work,
+            workClass,
+            compute,
+            (flags & 1) != 0,
+            (flags & 2) != 0,
+            (flags & 4) != 0,
             in.json());
       }
       case RUN, RUN_TYPED -> {
@@ -141,7 +146,8 @@ final class WireItems {
       case STATE_CHANGED -> {
         JsonNode state = in.json();
         if (state == null) {
-          throw new NotSerializableException("malformed Fulgur message: a state change without state");
+          throw new NotSerializableException(
+              "malformed Fulgur message: a state change without state");
         }
         yield new FlowMessage.StateChanged(work, state);
       }

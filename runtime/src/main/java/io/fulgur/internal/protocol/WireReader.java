@@ -11,10 +11,10 @@ import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads what {@link WireWriter} wrote, trusting nothing: every length and count is checked
- * against the bytes that remain before anything is allocated for it, and a negative or oversized
- * number is refused. Every refusal is a {@link NotSerializableException}, which Pekko logs and
- * drops: no bytes from the network can make the node allocate more than they justify.
+ * Reads what {@link WireWriter} wrote, trusting nothing: every length and count is checked against
+ * the bytes that remain before anything is allocated for it, and a negative or oversized number is
+ * refused. Every refusal is a {@link NotSerializableException}, which Pekko logs and drops: no
+ * bytes from the network can make the node allocate more than they justify.
  */
 final class WireReader {
   private final byte[] buf;
@@ -52,8 +52,8 @@ final class WireReader {
   }
 
   /**
-   * A count of items that follow, each at least one byte: never more than the bytes that remain,
-   * so that a list made for it is bounded by the message's size.
+   * A count of items that follow, each at least one byte: never more than the bytes that remain, so
+   * that a list made for it is bounded by the message's size.
    */
   int count() throws NotSerializableException {
     int n = varint();

@@ -22,11 +22,11 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * the batches are {@link WireItems}'.
  *
  * <p>The format: a version byte ({@link #VERSION}), then the message's fields in a fixed order,
- * with varint numbers, length-prefixed UTF-8 strings and explicit codes for every command and
- * event kind ({@link WireTags}); user inputs and states ({@link JsonNode}) are short forms for
- * null, integers, text and booleans, and CBOR for the rest. Reading checks every length against
- * the bytes that remain, refuses unknown codes, another version and trailing bytes, and validates
- * the message before any actor sees it ({@link WireReader}). The golden files under {@code
+ * with varint numbers, length-prefixed UTF-8 strings and explicit codes for every command and event
+ * kind ({@link WireTags}); user inputs and states ({@link JsonNode}) are short forms for null,
+ * integers, text and booleans, and CBOR for the rest. Reading checks every length against the bytes
+ * that remain, refuses unknown codes, another version and trailing bytes, and validates the message
+ * before any actor sees it ({@link WireReader}). The golden files under {@code
  * src/test/resources/wire/} pin the bytes of every message kind.
  */
 public final class WireSerializer extends SerializerWithStringManifest {
@@ -173,9 +173,9 @@ public final class WireSerializer extends SerializerWithStringManifest {
   }
 
   /**
-   * Decodes a message from another node: a batch or an ack. An event alone is refused: events
-   * reach a flow only in a host's batch, which carries the app's token ({@link AppToken}), so a
-   * member cannot hand a flow a forged one.
+   * Decodes a message from another node: a batch or an ack. An event alone is refused: events reach
+   * a flow only in a host's batch, which carries the app's token ({@link AppToken}), so a member
+   * cannot hand a flow a forged one.
    */
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
@@ -203,8 +203,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
         switch (message) {
           case HOST_BATCH -> readHostBatch(in);
           case EVENT_BATCH -> readEventBatch(in);
-          case HOST_ACK ->
-              new HostMessage.Ack(in.requiredString("the app id"), token(in), ack(in));
+          case HOST_ACK -> new HostMessage.Ack(in.requiredString("the app id"), token(in), ack(in));
           case FLOW_ACK -> new FlowMessage.Ack(requiredRef(in, "the host"), token(in), ack(in));
           case EVENT -> WireItems.readEvent(in, WireTags.Event.ofManifest(manifest));
         };
@@ -261,8 +260,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
     return ack;
   }
 
-  private <T> ActorRef<T> requiredRef(WireReader in, String what)
-      throws NotSerializableException {
+  private <T> ActorRef<T> requiredRef(WireReader in, String what) throws NotSerializableException {
     String path = in.requiredString(what);
     try {
       return refs.resolve(path);

@@ -4,8 +4,8 @@ import java.io.NotSerializableException;
 
 /**
  * The contract of Fulgur's wire format ({@link WireSerializer}): every message, command and event
- * kind has an explicit, stable code. A code is never reused or renumbered: a change of meaning is
- * a new code and a new {@link WireSerializer#VERSION}. Unknown codes are refused on read.
+ * kind has an explicit, stable code. A code is never reused or renumbered: a change of meaning is a
+ * new code and a new {@link WireSerializer#VERSION}. Unknown codes are refused on read.
  */
 final class WireTags {
   private WireTags() {}

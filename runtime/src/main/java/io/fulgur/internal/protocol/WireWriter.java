@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * Writes the encodings of Fulgur's wire format: varints, length-prefixed UTF-8 strings, strings
- * shared within a message, and JSON values (short forms for null, integers, text and booleans,
- * CBOR for the rest). {@link WireReader} reads them back.
+ * shared within a message, and JSON values (short forms for null, integers, text and booleans, CBOR
+ * for the rest). {@link WireReader} reads them back.
  */
 final class WireWriter {
   static final int JSON_ABSENT = 0;
@@ -25,8 +25,10 @@ final class WireWriter {
 
   private byte[] buf = new byte[64];
   private int pos;
+
   /** Strings written by {@link #shared}, in order: a repeat is written as its index. */
   private String[] shared;
+
   private int sharedCount;
 
   private void ensure(int more) {

@@ -17,15 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * The fields of a work class that travel, found once per class: every non-static, non-transient
  * field of the class and its superclasses up to {@link Work} (the <em>instance</em>, copied to the
  * work's node at placement), and among them the public non-final ones (the <em>state</em>, synced
- * back to the flow). Types are resolved against the concrete class, so that a {@code T} field of
- * a generic superclass reads as the class a subclass bound it to.
+ * back to the flow). Types are resolved against the concrete class, so that a {@code T} field of a
+ * generic superclass reads as the class a subclass bound it to.
  */
 public final class WorkFields {
 
   /**
    * One field. {@code reader} builds its value from JSON; {@code builtBack} holds the value classes
-   * already seen to build back into themselves ({@link InstanceCodec#snapshot}). {@code key} is its name, or, for a superclass field shadowed by a subclass field of
-   * the same name, its declaring class's name and its name ({@code com.acme.Base.limit}).
+   * already seen to build back into themselves ({@link InstanceCodec#snapshot}). {@code key} is its
+   * name, or, for a superclass field shadowed by a subclass field of the same name, its declaring
+   * class's name and its name ({@code com.acme.Base.limit}).
    */
   public record WorkField(
       Field field, String key, JavaType type, ObjectReader reader, Set<Class<?>> builtBack) {
@@ -40,8 +41,12 @@ public final class WorkFields {
 
     /** The field's name and declaring class, for messages. */
     public String describe() {
-      return field.getName() + " (" + type.toCanonical() + ", declared in "
-          + field.getDeclaringClass().getName() + ")";
+      return field.getName()
+          + " ("
+          + type.toCanonical()
+          + ", declared in "
+          + field.getDeclaringClass().getName()
+          + ")";
     }
   }
 

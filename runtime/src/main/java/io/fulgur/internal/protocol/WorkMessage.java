@@ -18,8 +18,8 @@ public sealed interface WorkMessage {
       implements WorkMessage, NoSerializationVerificationNeeded {}
 
   /**
-   * Stop the running call and drop the queued ones. With {@code release}, the work actor ends
-   * once its call has stopped and reports {@link FlowMessage.Released} (the app is ending).
+   * Stop the running call and drop the queued ones. With {@code release}, the work actor ends once
+   * its call has stopped and reports {@link FlowMessage.Released} (the app is ending).
    */
   record Stop(String reason, boolean release)
       implements WorkMessage, NoSerializationVerificationNeeded {}
@@ -27,9 +27,8 @@ public sealed interface WorkMessage {
   /**
    * Sent by the host to an idle work actor (one whose work was released): become the actor of work
    * {@code work} of app {@code appId}, with a fresh instance, these options and this instance
-   * snapshot ({@link InstanceCodec}), and
-   * start {@code firstRun} (if not null). From the host to its own child only, never between
-   * nodes: it carries the loaded class.
+   * snapshot ({@link InstanceCodec}), and start {@code firstRun} (if not null). From the host to
+   * its own child only, never between nodes: it carries the loaded class.
    */
   record Bind(
       String appId,

@@ -2,9 +2,9 @@ package io.fulgur.internal.work;
 
 import io.fulgur.WorkFailure;
 import io.fulgur.internal.FailureDescription;
+import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.InstanceCodec;
 import io.fulgur.internal.protocol.Json;
-import io.fulgur.internal.protocol.FlowMessage;
 import io.fulgur.internal.protocol.WorkMessage;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
-import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Internals;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
@@ -37,21 +36,28 @@ final class CallRunner {
   private final String nodeAddress;
   private final Class<? extends Work<?>> workClass;
   private final WorkOptions options;
+
   /** The flow's state for the instance: applied when the instance is made, then dropped. */
   private volatile JsonNode initialState;
+
   /** The node's own instance: made by the first call, on its call's thread. */
   private volatile Work<?> work;
+
   private final JavaType inputType;
   private final NodeThreads calls;
   private final Settings settings;
   private final boolean hasState;
   private final ActorRef<WorkMessage> self;
+
   /** The actor's binding, named in {@link WorkActor.CallBegan}. */
   private final int binding;
+
   /** The thread of the current call, while the call is on it. */
   private CallThread callThread;
+
   /** What the current call prints into, until the actor has its report. */
   private WorkOutput output;
+
   private volatile boolean actorStopped;
 
   /**
@@ -132,8 +138,8 @@ final class CallRunner {
   }
 
   /**
-   * True the first time it is asked while the current call still waits for a thread: the flow is
-   * to be told so once.
+   * True the first time it is asked while the current call still waits for a thread: the flow is to
+   * be told so once.
    */
   boolean reportQueued() {
     return callThread.reportQueued();
@@ -212,11 +218,7 @@ final class CallRunner {
    * the instance at the first call, reads the input, runs {@code onRun}, reads the state after it.
    */
   private void runCall(
-      long callId,
-      JsonNode inputTree,
-      String inputClass,
-      WorkOutput output,
-      CallThread thread) {
+      long callId, JsonNode inputTree, String inputClass, WorkOutput output, CallThread thread) {
     WorkFailure failure = null;
     boolean stopped = false;
     boolean ran = false;

@@ -8,14 +8,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The thread one call of a work runs on, while the call runs there. A stop interrupts the call's
- * thread, and one ignored long enough is forced ({@code Thread.stop}); both act only while the
- * call is on the thread. The thread goes on to other calls (a runner thread) or back to the node's
- * own tasks (a node thread lent to the call) the moment the call ends, and must never get an
- * interrupt or a {@code ThreadDeath} meant for a call that has left it.
+ * thread, and one ignored long enough is forced ({@code Thread.stop}); both act only while the call
+ * is on the thread. The thread goes on to other calls (a runner thread) or back to the node's own
+ * tasks (a node thread lent to the call) the moment the call ends, and must never get an interrupt
+ * or a {@code ThreadDeath} meant for a call that has left it.
  *
  * <p>Before that, the call may wait for a thread ({@link NodeThreads}): whether it has begun, and
- * whether its flow was told it waits, are kept here, so that RUNNING is reported only once the
- * call is on its thread.
+ * whether its flow was told it waits, are kept here, so that RUNNING is reported only once the call
+ * is on its thread.
  */
 final class CallThread {
   private static final Logger LOG = LoggerFactory.getLogger(CallThread.class);
@@ -23,6 +23,7 @@ final class CallThread {
 
   /** What runs the call, given to the node's call threads (taken back if it never began). */
   private Runnable task;
+
   private Thread thread;
   private boolean begun;
   private boolean cancelled;
@@ -52,8 +53,8 @@ final class CallThread {
   }
 
   /**
-   * True the first time it is asked while the call still waits for a thread: the flow is to be
-   * told so once.
+   * True the first time it is asked while the call still waits for a thread: the flow is to be told
+   * so once.
    */
   synchronized boolean reportQueued() {
     if (begun || queuedReported) {
@@ -64,8 +65,8 @@ final class CallThread {
   }
 
   /**
-   * Takes the call back from {@code threads} if it still waits for a thread: true if it never
-   * runs now.
+   * Takes the call back from {@code threads} if it still waits for a thread: true if it never runs
+   * now.
    */
   synchronized boolean cancel(NodeThreads threads) {
     if (!begun && !cancelled && task != null && threads.cancel(task)) {
@@ -162,12 +163,13 @@ final class CallThread {
         throw t;
       }
     }
-    LOG.debug("A forced stop issued for a call did not arrive within a second (the call caught it)");
+    LOG.debug(
+        "A forced stop issued for a call did not arrive within a second (the call caught it)");
   }
 
   /**
-   * The work's actor is gone, timers with it: a daemon thread forces the call if it is still on
-   * its thread after {@code after} (the thread itself lives on, serving other calls or the node).
+   * The work's actor is gone, timers with it: a daemon thread forces the call if it is still on its
+   * thread after {@code after} (the thread itself lives on, serving other calls or the node).
    */
   void reapLater(String work, Duration after) {
     Thread reaper =

@@ -17,6 +17,7 @@ final class LineAssembler {
   private final int maxBytes;
   private byte[] partial = new byte[128];
   private int length;
+
   /** The last byte seen ended a line with {@code \r}: a {@code \n} right after belongs to it. */
   private boolean afterCr;
 

@@ -6,8 +6,8 @@ import io.fulgur.internal.protocol.HostMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a node gives every work actor it makes, shared by the node's works: the host, the threads
- * of calls, the output budget, the settings and the node's address.
+ * What a node gives every work actor it makes, shared by the node's works: the host, the threads of
+ * calls, the output budget, the settings and the node's address.
  *
  * @param host the node's host, which batches the works' events to their flows
  * @param calls the threads that run calls

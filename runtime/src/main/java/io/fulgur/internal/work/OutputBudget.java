@@ -3,15 +3,16 @@ package io.fulgur.internal.work;
 import java.util.ArrayDeque;
 
 /**
- * The memory a node's works may hold in printed lines not yet printed by their flows' nodes
- * ({@code fulgur.output.max-buffered-bytes-per-node}): a line is charged when it ends, on the
- * thread that printed it, and the charge is given back when the flow's node acknowledges the batch
- * that carried it. A printing thread that finds the budget spent waits, in turn with the other
- * printing threads, never an actor's thread; a stop of its call ends the wait.
+ * The memory a node's works may hold in printed lines not yet printed by their flows' nodes ({@code
+ * fulgur.output.max-buffered-bytes-per-node}): a line is charged when it ends, on the thread that
+ * printed it, and the charge is given back when the flow's node acknowledges the batch that carried
+ * it. A printing thread that finds the budget spent waits, in turn with the other printing threads,
+ * never an actor's thread; a stop of its call ends the wait.
  */
 public final class OutputBudget {
   private final long max;
   private long used;
+
   /** Printing threads waiting for room, first come first served. */
   private final ArrayDeque<Thread> waiting = new ArrayDeque<>();
 

@@ -23,8 +23,10 @@ final class OutputShipper {
   private final ActorRef<WorkMessage> self;
   private final Settings settings;
   private final OutputBudget budget;
+
   /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
   private WorkOutput output;
+
   private int batchesInFlight;
 
   /**
@@ -33,8 +35,7 @@ final class OutputShipper {
    * @param node what the node gives every work actor
    * @param self the work's actor, which the flow's node acknowledges printed batches to
    */
-  OutputShipper(
-      String appId, String name, NodeResources node, ActorRef<WorkMessage> self) {
+  OutputShipper(String appId, String name, NodeResources node, ActorRef<WorkMessage> self) {
     this.appId = appId;
     this.name = name;
     this.host = node.host();
@@ -90,7 +91,9 @@ final class OutputShipper {
     return batchesInFlight == 0;
   }
 
-  /** The work is idle: its output is dropped once all of it was printed (the next call makes one). */
+  /**
+   * The work is idle: its output is dropped once all of it was printed (the next call makes one).
+   */
   void dropIfPrinted() {
     if (output != null && allPrinted()) {
       output.close();

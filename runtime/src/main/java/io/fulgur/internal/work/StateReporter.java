@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a work tells its flow, through the node's host (which batches the events, in order per
  * work): the state of its current call (QUEUED while it waits for a thread, RUNNING once on one,
- * and how it ended) and, for a work that keeps state, that state, while a call runs when it
- * changed and with the call's end. A state too large for one message to a flow on another node is
- * held back. Used on the actor's thread only.
+ * and how it ended) and, for a work that keeps state, that state, while a call runs when it changed
+ * and with the call's end. A state too large for one message to a flow on another node is held
+ * back. Used on the actor's thread only.
  */
 final class StateReporter {
   /** A work's lines log under its actor's name, wherever they are written. */
@@ -30,19 +30,26 @@ final class StateReporter {
   private final String appId;
   private final String name;
   private final ActorRef<HostMessage> host;
+
   /** The app's flow: only its address is read (is the flow on another node?). */
   private final ActorRef<FlowMessage> flow;
+
   private final int maxValueSize;
   private final int messageBudget;
   private final boolean hasState;
+
   /** Whether the flow was told that the current call is RUNNING. */
   private boolean startedSent;
+
   /** The ended call's last event, held until the call's last line was printed. */
   private FlowMessage.Event pendingEnd;
+
   /** The work's state as the flow last had it. */
   private JsonNode lastState;
+
   /** Whether the flow is on another node ({@link #flowRemote()}): 0 not read yet, 1 yes, 2 no. */
   private byte flowRemote;
+
   private boolean stateTooLargeLogged;
   private boolean stateWarningLogged;
 
@@ -106,8 +113,8 @@ final class StateReporter {
   }
 
   /**
-   * While a call runs: sends the state of {@code instance} (null before the first call made it)
-   * if it changed since the flow last had it.
+   * While a call runs: sends the state of {@code instance} (null before the first call made it) if
+   * it changed since the flow last had it.
    */
   void stateWhileRunning(Work<?> instance) {
     if (!hasState || instance == null) {
@@ -132,8 +139,8 @@ final class StateReporter {
 
   /**
    * Holds the event that ends the call {@code finished} reports, with the state after it, until
-   * {@link #sendEnd}: output goes before Done. A call that ran and did not end with Done is reported
-   * RUNNING now if it was not yet (Done implies RUNNING).
+   * {@link #sendEnd}: output goes before Done. A call that ran and did not end with Done is
+   * reported RUNNING now if it was not yet (Done implies RUNNING).
    *
    * @param stopReason why the call was stopped, or null if nothing stopped it
    */
@@ -190,7 +197,8 @@ final class StateReporter {
           name, finished.callId(), stopReason == null ? "stopped_by_flow" : stopReason);
     } else if (failure != null) {
       FlowMessage.Failed failed =
-          EventFit.fit(new FlowMessage.Failed(name, finished.callId(), failure, state), messageBudget);
+          EventFit.fit(
+              new FlowMessage.Failed(name, finished.callId(), failure, state), messageBudget);
       if (failed.state() == null && state != null) {
         LOG.warn(
             "Work [{}] failed, and its state is not sent: with the failure it would not fit in"
@@ -203,8 +211,8 @@ final class StateReporter {
   }
 
   /**
-   * Whether the flow is on another node, read when first needed: only works with state need it,
-   * and reading a remote ref's address walks its path.
+   * Whether the flow is on another node, read when first needed: only works with state need it, and
+   * reading a remote ref's address walks its path.
    */
   private boolean flowRemote() {
     if (flowRemote == 0) {

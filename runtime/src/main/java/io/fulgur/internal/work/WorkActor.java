@@ -25,13 +25,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One work on its node: runs its calls one at a time, in order, each outside any actor (a
- * sequential call on the node's thread lent to it, {@link NodeThreads#lend}, otherwise on a
- * runner thread once the node's {@link NodeThreads} have one: {@link CallRunner}); tells the flow
- * of its calls and state ({@link StateReporter}); ships its output to the flow's node ({@link
+ * sequential call on the node's thread lent to it, {@link NodeThreads#lend}, otherwise on a runner
+ * thread once the node's {@link NodeThreads} have one: {@link CallRunner}); tells the flow of its
+ * calls and state ({@link StateReporter}); ships its output to the flow's node ({@link
  * OutputShipper}), and sends a call's Done only after its last line was printed. The actor keeps
  * the order of things: which call runs, when the flow hears of it, timers and stops. Once its work
- * is released, the actor may wait idle and serve a work placed later on its node, with a new
- * {@code WorkActor} ({@link WorkMessage.Bind}).
+ * is released, the actor may wait idle and serve a work placed later on its node, with a new {@code
+ * WorkActor} ({@link WorkMessage.Bind}).
  */
 public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
@@ -55,15 +55,16 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * or forced stop scheduled for an earlier work must not reach a later one.
    */
   private final int binding = BINDINGS.incrementAndGet();
+
   private final NodeResources node;
 
   /**
-   * How a call ended, from its thread ({@link CallRunner}): {@code ran} is false when the call never
-   * reached {@code onRun} (the instance could not be made, the input did not fit, or it was stopped
-   * before it began); {@code state} is the work's state read on the call's thread after the call.
+   * How a call ended, from its thread ({@link CallRunner}): {@code ran} is false when the call
+   * never reached {@code onRun} (the instance could not be made, the input did not fit, or it was
+   * stopped before it began); {@code state} is the work's state read on the call's thread after the
+   * call.
    */
-  record RunFinished(
-      long callId, WorkFailure failure, boolean stopped, boolean ran, JsonNode state)
+  record RunFinished(long callId, WorkFailure failure, boolean stopped, boolean ran, JsonNode state)
       implements WorkMessage.Internal {}
 
   // Its own logger, not the context's: getLog walks the stack for every actor.
@@ -75,8 +76,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final CallRunner runner;
   private final OutputShipper shipper;
   private final StateReporter reports;
+
   /** Calls waiting for the running one; made when one has to wait. */
   private ArrayDeque<WorkMessage.Run> queue;
+
   // Scheduled with the context, not a TimerScheduler: every work would carry one otherwise.
   private Cancellable tick;
   private Cancellable forceStop;
@@ -84,8 +87,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private WorkMessage.Run current;
   private String stopReason;
   private boolean releaseRequested;
+
   /** Released (the host forgot this work when it passed the {@code Released} event on). */
   private boolean released;
+
   /** Why a handler of this actor failed, if one did: its calls fail with it. */
   private String failedWith;
 
@@ -155,8 +160,15 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
         message ->
             message instanceof WorkMessage.Bind b
                 ? bind(
-                    ctx, node, b.appId(), b.work(), b.workClass(), b.options(), b.instance(),
-                    b.flow(), b.firstRun())
+                    ctx,
+                    node,
+                    b.appId(),
+                    b.work(),
+                    b.workClass(),
+                    b.options(),
+                    b.instance(),
+                    b.flow(),
+                    b.firstRun())
                 : Behaviors.same());
   }
 
@@ -179,8 +191,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.runner =
         new CallRunner(name, workClass, options, initialState, hasState, node, self, binding);
     this.shipper = new OutputShipper(appId, name, node, self);
-    this.reports =
-        new StateReporter(appId, name, workClass, initialState, hasState, flow, node);
+    this.reports = new StateReporter(appId, name, workClass, initialState, hasState, flow, node);
   }
 
   @Override

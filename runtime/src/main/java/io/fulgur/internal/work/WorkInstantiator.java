@@ -6,8 +6,8 @@ import java.lang.reflect.Modifier;
 
 /**
  * Creates a work's own instance on its node: with the class's no-argument constructor if it
- * declares one, else without running any constructor of the subclass (as Java serialization
- * does), since a {@code Work} subclass needs no no-argument constructor.
+ * declares one, else without running any constructor of the subclass (as Java serialization does),
+ * since a {@code Work} subclass needs no no-argument constructor.
  */
 public final class WorkInstantiator {
   private WorkInstantiator() {}

@@ -12,8 +12,8 @@ import java.util.List;
  * The lines a work's calls print, buffered between the call's thread (which writes) and the work
  * actor (which drains and ships them). Bounded twice: a call that prints faster than the flow's
  * node prints waits once its work buffers {@code maxLines} lines, or once the node's works hold
- * their whole {@link OutputBudget} in lines not yet printed. No line is dropped; a line longer
- * than {@code maxLineBytes} is shipped in pieces ({@link LineAssembler}).
+ * their whole {@link OutputBudget} in lines not yet printed. No line is dropped; a line longer than
+ * {@code maxLineBytes} is shipped in pieces ({@link LineAssembler}).
  *
  * <p>Only the call's thread writes; it assembles lines without a lock and charges each to the
  * node's budget before it takes this object's lock to buffer it, so a writer that waits for room
@@ -33,10 +33,13 @@ final class WorkOutput {
   private final LineAssembler.Sink outSink = (bytes, length) -> lineEnded(false, bytes, length);
   private final LineAssembler.Sink errSink = (bytes, length) -> lineEnded(true, bytes, length);
   private ArrayList<Line> lines = new ArrayList<>();
+
   /** What each buffered line was charged, in the order of {@link #lines}. */
   private long[] charges = new long[16];
+
   /** What the batches sent and not yet acknowledged were charged, oldest first. */
   private final ArrayDeque<Long> inFlight = new ArrayDeque<>(2);
+
   private boolean flushRequested;
   private boolean closed;
   private volatile boolean stopRequested;

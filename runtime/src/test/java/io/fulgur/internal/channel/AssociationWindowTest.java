@@ -125,7 +125,8 @@ class AssociationWindowTest {
     }
     int[] offered = new int[streams];
     long now = 0;
-    while (now < 10_000_000 * MS && delivered.stream().mapToInt(List::size).sum() < streams * messages) {
+    while (now < 10_000_000 * MS
+        && delivered.stream().mapToInt(List::size).sum() < streams * messages) {
       now += MS;
       int s = random.nextInt(streams);
       if (offered[s] < messages) {
@@ -162,9 +163,8 @@ class AssociationWindowTest {
   }
 
   /**
-   * Threads that take and give back room at once: never more than the room is taken, and a
-   * thread that waits for room is always woken (no wake-up is lost between a failed take and the
-   * wait).
+   * Threads that take and give back room at once: never more than the room is taken, and a thread
+   * that waits for room is always woken (no wake-up is lost between a failed take and the wait).
    */
   @Test
   void takersOnManyThreadsNeverExceedTheRoomAndNoneWaitsForever() throws Exception {

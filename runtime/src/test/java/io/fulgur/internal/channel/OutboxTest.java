@@ -50,7 +50,8 @@ class OutboxTest {
     out.flush();
     List<List<String>> batches = sent.stream().skip(1).map(Sent::batch).toList();
     assertEquals(
-        List.of(List.of("aa", "bb", "c"), List.of("ddd", "e", "f"), List.of("g"), List.of("hhhhhhh")),
+        List.of(
+            List.of("aa", "bb", "c"), List.of("ddd", "e", "f"), List.of("g"), List.of("hhhhhhh")),
         batches,
         "at most 3 messages and 5 bytes a batch, except a lone message larger than that");
   }

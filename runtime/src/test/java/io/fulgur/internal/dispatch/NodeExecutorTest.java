@@ -3,9 +3,9 @@ package io.fulgur.internal.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.ref.WeakReference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -237,7 +237,8 @@ class NodeExecutorTest {
   @Test
   void aBacklogGetsASecondServingThreadWhileTheFirstIsBusy() throws Exception {
     AtomicInteger made = new AtomicInteger();
-    ExecutorService two = NodeExecutor.pool(r -> new Thread(r, "two-" + made.incrementAndGet()), 2, 8);
+    ExecutorService two =
+        NodeExecutor.pool(r -> new Thread(r, "two-" + made.incrementAndGet()), 2, 8);
     try {
       CountDownLatch firstHolds = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -265,7 +266,9 @@ class NodeExecutorTest {
             });
       }
       allQueued.countDown();
-      assertThat(queuedRan.await(10, TimeUnit.SECONDS)).as("served while the first is busy").isTrue();
+      assertThat(queuedRan.await(10, TimeUnit.SECONDS))
+          .as("served while the first is busy")
+          .isTrue();
       assertThat(names).doesNotContain(first.get());
       release.countDown();
       // a quiet node again: one task at a time runs on one thread (whichever serves)
@@ -299,8 +302,7 @@ class NodeExecutorTest {
     pool.shutdown();
     assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     assertThat(pool.isTerminated()).isTrue();
-    assertThatThrownBy(() -> pool.execute(() -> {}))
-        .isInstanceOf(RejectedExecutionException.class);
+    assertThatThrownBy(() -> pool.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
   }
 
   /** Stands for an actor system: it holds its node pool (through its dispatchers). */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Short calls share a few runner threads; a call never waits for long behind calls that block,
- * unless the cap on threads is reached, when calls wait in order and no thread is added; every
- * call runs once; the pool shuts down.
+ * unless the cap on threads is reached, when calls wait in order and no thread is added; every call
+ * runs once; the pool shuts down.
  */
 class RunnerPoolTest {
   private final AtomicInteger threads = new AtomicInteger();
@@ -160,8 +160,7 @@ class RunnerPoolTest {
     pool.shutdownNow();
     assertThat(interrupted.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> pool.execute(() -> {}))
-        .isInstanceOf(RejectedExecutionException.class);
+    assertThatThrownBy(() -> pool.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
   }
 
   /** A call that blocks until {@code release}, counting how many such calls run at once. */

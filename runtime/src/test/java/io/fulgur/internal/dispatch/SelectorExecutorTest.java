@@ -196,12 +196,12 @@ class SelectorExecutorTest {
     Config one = ConfigFactory.parseString("throughput = 1");
     SelectorExecutor.check("sel", one, system);
     assertThatThrownBy(
-            () -> SelectorExecutor.check("sel", ConfigFactory.parseString("throughput = 5"), system))
+            () ->
+                SelectorExecutor.check("sel", ConfigFactory.parseString("throughput = 5"), system))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sel.throughput must be 1")
         .hasMessageContaining("was 5");
-    Config two =
-        ConfigFactory.parseString("pekko.io.tcp.nr-of-selectors = 2").withFallback(system);
+    Config two = ConfigFactory.parseString("pekko.io.tcp.nr-of-selectors = 2").withFallback(system);
     assertThatThrownBy(() -> SelectorExecutor.check("sel", one, two))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2 are configured")
@@ -219,20 +219,17 @@ class SelectorExecutorTest {
               made.incrementAndGet();
               return (NodePool) NodeExecutor.pool(Thread::new);
             });
-    NodePool again =
-        NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
+    NodePool again = NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
     assertThat(again).isSameAs(first);
     first.shutdown();
-    NodePool fresh =
-        NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
+    NodePool fresh = NodeExecutor.shared(system, () -> (NodePool) NodeExecutor.pool(Thread::new));
     assertThat(fresh).isNotSameAs(first);
     assertThat(made.get()).isEqualTo(1);
     fresh.shutdown();
   }
 
   /** Sends bytes 0 to n - 1, each once {@code handled} has grown since the one before. */
-  private static void sendOneByOne(SelectLoop loop, int n, IntSupplier handled)
-      throws IOException {
+  private static void sendOneByOne(SelectLoop loop, int n, IntSupplier handled) throws IOException {
     for (int i = 0; i < n; i++) {
       int before = handled.getAsInt();
       loop.send(i);

@@ -32,7 +32,8 @@ class ThreadingModeConfigTest {
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("fulgur.selector-dispatcher");
     assertThat(full.getString("pekko.remote.artery.advanced.use-control-stream-dispatcher"))
         .isEqualTo("fulgur.cluster-dispatcher");
-    assertThat(full.getString("pekko.cluster.use-dispatcher")).isEqualTo("fulgur.cluster-dispatcher");
+    assertThat(full.getString("pekko.cluster.use-dispatcher"))
+        .isEqualTo("fulgur.cluster-dispatcher");
     assertThat(full.getString("fulgur.work-dispatcher.executor"))
         .isEqualTo(NodeExecutor.class.getName());
     assertThat(Settings.from(full).threading()).isEqualTo(ThreadingMode.CUSTOM);
@@ -46,8 +47,7 @@ class ThreadingModeConfigTest {
     assertThat(full.getString(TCP_SELECTOR)).isEqualTo("pekko.io.pinned-dispatcher");
     assertThat(full.getString("fulgur.work-dispatcher.executor")).isEqualTo("fork-join-executor");
     assertThat(full.getString("fulgur.flow-dispatcher.type")).isEqualTo("PinnedDispatcher");
-    assertThat(full.getString("fulgur.flow-dispatcher.executor"))
-        .isEqualTo("thread-pool-executor");
+    assertThat(full.getString("fulgur.flow-dispatcher.executor")).isEqualTo("thread-pool-executor");
     assertThat(full.getString("fulgur.selector-dispatcher.executor"))
         .isEqualTo("thread-pool-executor");
     assertThat(Settings.from(full).threading()).isEqualTo(ThreadingMode.PEKKO);

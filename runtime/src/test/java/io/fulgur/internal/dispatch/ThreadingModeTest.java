@@ -131,8 +131,8 @@ class ThreadingModeTest {
   }
 
   /**
-   * Threads in Fulgur's executors before the test's nodes start: those of nodes of earlier tests
-   * in this JVM that are still ending (given a while to end), none where every node has custom
+   * Threads in Fulgur's executors before the test's nodes start: those of nodes of earlier tests in
+   * this JVM that are still ending (given a while to end), none where every node has custom
    * threading off.
    */
   static Set<Thread> leftOver() throws InterruptedException {
@@ -193,8 +193,7 @@ class ThreadingModeTest {
     Set<Thread> leftOver = leftOver();
     ProbeFlow flow = new ProbeFlow(CloudCompute.DEFAULT);
     Config embeddedOff =
-        ConfigFactory.parseString(
-            ThreadingMode.KEY + " = off\nfulgur.node.serve-all-roles = on");
+        ConfigFactory.parseString(ThreadingMode.KEY + " = off\nfulgur.node.serve-all-roles = on");
     new App(flow, embeddedOff).run();
     assertPekkoThreading(flow, leftOver);
   }
@@ -233,8 +232,7 @@ class ThreadingModeTest {
           ConfigFactory.parseString(ThreadingMode.KEY + " = off").withFallback(cluster.appConfig());
       new App(flow, flowNodeOff).run();
       assertThat(flow.facts.customThreading()).isFalse();
-      assertThat(flow.facts.arteryDispatcher())
-          .isEqualTo("pekko.remote.default-remote-dispatcher");
+      assertThat(flow.facts.arteryDispatcher()).isEqualTo("pekko.remote.default-remote-dispatcher");
       assertThat(flow.facts.flowDispatcher()).isInstanceOf(PinnedDispatcher.class);
       assertThat(flow.sequential.hasSucceeded()).isTrue();
       assertThat(flow.parallel.hasSucceeded()).isTrue();

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's host with a flow of probes: it finds its works for runs and stops after their
- * placement, forgets them once released, answers a run it cannot deliver instead of dropping it,
- * gives a released work's actor to a work placed later with nothing of the earlier one; and the
- * names of work actors are valid and sorted in the order they were made.
+ * A node's host with a flow of probes: it finds its works for runs and stops after their placement,
+ * forgets them once released, answers a run it cannot deliver instead of dropping it, gives a
+ * released work's actor to a work placed later with nothing of the earlier one; and the names of
+ * work actors are valid and sorted in the order they were made.
  */
 class NodeHostTest {
   private static ActorSystem<Void> system;
@@ -124,8 +124,8 @@ class NodeHostTest {
   }
 
   /**
-   * The host's work actors, through an actor selection: each answers at once, so once replies
-   * have come, a quiet half second means all have.
+   * The host's work actors, through an actor selection: each answers at once, so once replies have
+   * come, a quiet half second means all have.
    */
   private static Set<org.apache.pekko.actor.ActorRef> workActors() {
     TestProbe<Object> replies = TestProbe.create(system);
@@ -165,8 +165,8 @@ class NodeHostTest {
 
   /**
    * A member that knows an app's id but not its token (here: a second flow of probes with the same
-   * app id) places, runs, stops and releases nothing of the app, and hears nothing back; the
-   * app's own flow goes on as if it had not been there.
+   * app id) places, runs, stops and releases nothing of the app, and hears nothing back; the app's
+   * own flow goes on as if it had not been there.
    */
   @Test
   void aFlowWithoutTheAppsTokenCommandsNoneOfItsWorks() {
@@ -188,7 +188,9 @@ class NodeHostTest {
     impostor.expectNothing(Duration.ofMillis(200));
     app.send(run("root.t", 2, 1));
     FlowMessage.Failed notPlaced = (FlowMessage.Failed) app.next();
-    assertThat(notPlaced.failure().reason()).as("root.t was never placed").isEqualTo("placement_failed");
+    assertThat(notPlaced.failure().reason())
+        .as("root.t was never placed")
+        .isEqualTo("placement_failed");
   }
 
   /**

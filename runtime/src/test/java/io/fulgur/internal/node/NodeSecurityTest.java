@@ -51,7 +51,8 @@ class NodeSecurityTest {
   }
 
   @Test
-  void aNodeReachableFromOtherMachinesWithoutTlsRefusesToStartUnlessToldInsecure() throws Exception {
+  void aNodeReachableFromOtherMachinesWithoutTlsRefusesToStartUnlessToldInsecure()
+      throws Exception {
     for (String exposed :
         new String[] {
           "pekko.remote.artery.canonical.hostname = \"10.1.2.3\"",

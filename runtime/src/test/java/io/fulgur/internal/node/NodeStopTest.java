@@ -25,14 +25,19 @@ class NodeStopTest {
 
   @Test
   void downedRefusedOrFailedIsUnasked() {
-    assertThat(of(CoordinatedShutdown.clusterDowningReason())).get().asString()
-        .contains("downed");
-    assertThat(of(CoordinatedShutdown.clusterJoinUnsuccessfulReason())).get().asString()
+    assertThat(of(CoordinatedShutdown.clusterDowningReason())).get().asString().contains("downed");
+    assertThat(of(CoordinatedShutdown.clusterJoinUnsuccessfulReason()))
+        .get()
+        .asString()
         .contains("could not join");
-    assertThat(of(CoordinatedShutdown.incompatibleConfigurationDetectedReason())).get().asString()
+    assertThat(of(CoordinatedShutdown.incompatibleConfigurationDetectedReason()))
+        .get()
+        .asString()
         .contains("refused");
     assertThat(of(CoordinatedShutdown.actorSystemTerminateReason())).isPresent();
-    assertThat(NodeStop.unexpected(Optional.empty())).get().asString()
+    assertThat(NodeStop.unexpected(Optional.empty()))
+        .get()
+        .asString()
         .contains("without a shutdown");
   }
 }

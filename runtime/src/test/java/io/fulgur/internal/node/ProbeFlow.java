@@ -6,9 +6,9 @@ import io.fulgur.internal.protocol.HostMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 
 /**
  * An app's flow made of a probe, speaking the channel as a flow does: sends the host numbered
@@ -60,8 +60,8 @@ final class ProbeFlow {
   }
 
   void send(HostMessage.Command... commands) {
-    host.tell(new HostMessage.Batch(
-            appId, token, flow.getRef(), ++sent, received, List.of(commands)));
+    host.tell(
+        new HostMessage.Batch(appId, token, flow.getRef(), ++sent, received, List.of(commands)));
   }
 
   /** The next event that is not a progress report, failing after 10 s without one. */

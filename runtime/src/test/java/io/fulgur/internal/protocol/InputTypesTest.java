@@ -66,7 +66,8 @@ class InputTypesTest {
           .isInstanceOf(InputTypes.Refused.class)
           .hasMessageContainingAll(refused, "fulgur.serialization.allowed-packages");
     }
-    assertThatThrownBy(() -> InputTypes.resolve("com.acme.Missing", Echo.class, List.of("com.acme")))
+    assertThatThrownBy(
+            () -> InputTypes.resolve("com.acme.Missing", Echo.class, List.of("com.acme")))
         .isInstanceOf(InputTypes.Refused.class)
         .hasMessageContaining("not on the classpath");
   }

@@ -14,9 +14,27 @@ class JsonTest {
   void simpleKeysEqualTheCanonicalJsonText() {
     List<Object> values =
         Arrays.asList(
-            null, "", "plain", "quote \" and \\ backslash", "tab\tnew\nline", "ünïcødé ✓", "\u0001",
-            0, -7, -1024, -1025, 1023, 1024, Integer.MAX_VALUE, Integer.MIN_VALUE,
-            Long.MIN_VALUE, 5L, (short) 3, (byte) -1, true, false);
+            null,
+            "",
+            "plain",
+            "quote \" and \\ backslash",
+            "tab\tnew\nline",
+            "ünïcødé ✓",
+            "\u0001",
+            0,
+            -7,
+            -1024,
+            -1025,
+            1023,
+            1024,
+            Integer.MAX_VALUE,
+            Integer.MIN_VALUE,
+            Long.MIN_VALUE,
+            5L,
+            (short) 3,
+            (byte) -1,
+            true,
+            false);
     for (Object v : values) {
       // the short ways (keys without a tree, trees without Jackson's serializer) agree with it
       assertThat(Json.tree(v)).as(String.valueOf(v)).isEqualTo(Json.MAPPER.valueToTree(v));

@@ -71,14 +71,14 @@ import scala.util.DynamicVariable;
  * Fuzzes the decoding of every Fulgur message that can arrive from another node: no bytes a peer
  * sends may make a node run out of memory, spin, or fail in a way Pekko does not expect.
  *
- * <p>The messages and their serializers come from Pekko: one sample of every message kind and
- * shape (every command and event, inputs and states of every JSON shape, real actor refs) is
- * serialized with whatever serializer {@link Serialization#findSerializerFor} binds it to, under
- * the manifest that serializer gives it. So every manifest of Fulgur's wire serializer is fuzzed,
- * and every message still bound to one of Pekko's Jackson serializers is fuzzed with that one;
- * Pekko's Jackson serializers are also fed Fulgur's class names as manifests whether or not
- * anything is bound to them, since a peer can address them anyway. A message with no serializer
- * (it never leaves its node) has nothing to fuzz.
+ * <p>The messages and their serializers come from Pekko: one sample of every message kind and shape
+ * (every command and event, inputs and states of every JSON shape, real actor refs) is serialized
+ * with whatever serializer {@link Serialization#findSerializerFor} binds it to, under the manifest
+ * that serializer gives it. So every manifest of Fulgur's wire serializer is fuzzed, and every
+ * message still bound to one of Pekko's Jackson serializers is fuzzed with that one; Pekko's
+ * Jackson serializers are also fed Fulgur's class names as manifests whether or not anything is
+ * bound to them, since a peer can address them anyway. A message with no serializer (it never
+ * leaves its node) has nothing to fuzz.
  *
  * <p>The inputs, from a fixed seed: half random byte arrays (mostly short, one in ten up to
  * Artery's {@code maximum-frame-size}), half mutations of the samples' real encodings (bit flips,
@@ -93,13 +93,13 @@ import scala.util.DynamicVariable;
  *       serializer can write again; Fulgur's wire serializer must also read that back to an equal
  *       message (actor refs aside: a path that names no valid ref resolves to another ref), or
  *   <li>throw {@link NotSerializableException} or {@link IllegalArgumentException}, or, for a
- *       Jackson serializer, an {@link IOException}: nothing else, no {@link OutOfMemoryError},
- *       no {@link StackOverflowError}, no other {@link RuntimeException};
- *   <li>take at most 100 ms, and allocate (on its thread, {@code ThreadMXBean}) at most 8 times
- *       the input's size plus 64 KiB: a list sized by a count the bytes cannot hold fails here
- *       even when the heap could take it. Both are measured after a warm-up; an input over either
- *       limit is decoded once more and counts only if it is over again (a GC pause, a class
- *       loaded on first use).
+ *       Jackson serializer, an {@link IOException}: nothing else, no {@link OutOfMemoryError}, no
+ *       {@link StackOverflowError}, no other {@link RuntimeException};
+ *   <li>take at most 100 ms, and allocate (on its thread, {@code ThreadMXBean}) at most 8 times the
+ *       input's size plus 64 KiB: a list sized by a count the bytes cannot hold fails here even
+ *       when the heap could take it. Both are measured after a warm-up; an input over either limit
+ *       is decoded once more and counts only if it is over again (a GC pause, a class loaded on
+ *       first use).
  * </ul>
  *
  * <p>200,000 inputs by default, in at most 60 s; {@code ./mvnw verify} runs it in a JVM of its own
@@ -117,17 +117,18 @@ import scala.util.DynamicVariable;
  *     -Dfulgur.fuzz.count=5000000 -Dfulgur.fuzz.seed=12345
  * </pre>
  *
- * <p>The run stops when it has spent its time, and fails then too. A failing run lists the
- * failures by kind, each with its count and its shortest input (hex), manifest and origin (the
- * mutations that made it); {@code runtime/target/wire-fuzz/failures.txt} has those inputs in full
- * (up to 4 KiB each), the exceptions' stack traces and the run's statistics. The inputs depend
- * only on the seed: input #N of a seed is the same in every run.
+ * <p>The run stops when it has spent its time, and fails then too. A failing run lists the failures
+ * by kind, each with its count and its shortest input (hex), manifest and origin (the mutations
+ * that made it); {@code runtime/target/wire-fuzz/failures.txt} has those inputs in full (up to 4
+ * KiB each), the exceptions' stack traces and the run's statistics. The inputs depend only on the
+ * seed: input #N of a seed is the same in every run.
  */
 @Tag("wire-fuzz")
 class WireFuzzTest {
   /** A fixed app token: the same bytes in every run. */
   private static final AppToken TOKEN =
       AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+
   /** Inputs in a run: {@code -Dfulgur.fuzz.count}. */
   private static final long COUNT = Long.getLong("fulgur.fuzz.count", 200_000);
 
@@ -253,7 +254,10 @@ class WireFuzzTest {
     serialization = SerializationExtension.get(classic);
     frameSize =
         (int)
-            system.settings().config().getBytes("pekko.remote.artery.advanced.maximum-frame-size")
+            system
+                .settings()
+                .config()
+                .getBytes("pekko.remote.artery.advanced.maximum-frame-size")
                 .longValue();
 
     // Refs to actors of another node, as in the messages between nodes, resolved by this node.
@@ -360,11 +364,11 @@ class WireFuzzTest {
 
     // commands, in batches of every kind alone, all together, and none
     List<HostMessage.Command> commands = new ArrayList<>();
-    commands.add(
-        new HostMessage.Place("root.w", "com.example.W", "cpu", true, false, true, state));
+    commands.add(new HostMessage.Place("root.w", "com.example.W", "cpu", true, false, true, state));
     commands.add(new HostMessage.Place("root.v", "com.example.V", "gpu", false, true, false, null));
-    commands.add(new HostMessage.Place("root.u", "com.example.W", "cpu", false, false, false,
-        json(Map.of("count", 3))));
+    commands.add(
+        new HostMessage.Place(
+            "root.u", "com.example.W", "cpu", false, false, false, json(Map.of("count", 3))));
     long callId = 0;
     for (JsonNode input : values) {
       commands.add(new HostMessage.RunWork("root.w", callId++, input, null));
@@ -376,19 +380,22 @@ class WireFuzzTest {
     commands.add(new HostMessage.StopWork("root.v", "app_ended", true));
     out.add(new HostMessage.Batch("app-1", TOKEN, flow, 1, 0, commands));
     long seq = 2;
-    for (HostMessage.Command c : List.of(commands.get(0), commands.get(3),
-        commands.get(commands.size() - 3), commands.get(commands.size() - 1))) {
+    for (HostMessage.Command c :
+        List.of(
+            commands.get(0),
+            commands.get(3),
+            commands.get(commands.size() - 3),
+            commands.get(commands.size() - 1))) {
       out.add(new HostMessage.Batch("app-1", TOKEN, flow, seq++, seq * 1000, List.of(c)));
     }
-    out.add(
-        new HostMessage.Batch("app-1", TOKEN, flow, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
+    out.add(new HostMessage.Batch("app-1", TOKEN, flow, Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
     out.add(new HostMessage.Ack("app-1", TOKEN, 0));
     out.add(new HostMessage.Ack("app-1", TOKEN, 1L << 50));
 
     // events alone, in a batch together, and an empty batch
     WorkFailure failure =
-        new WorkFailure("user_exception", "java.lang.IllegalStateException", "boom",
-            "trace\n\tat x");
+        new WorkFailure(
+            "user_exception", "java.lang.IllegalStateException", "boom", "trace\n\tat x");
     List<FlowMessage.Event> events =
         List.of(
             new FlowMessage.PlacementFailed("root.w", "pekko://fulgur@127.0.0.1:1234", "no class"),
@@ -407,8 +414,10 @@ class WireFuzzTest {
             new FlowMessage.Released("root.w"),
             new FlowMessage.Output(
                 "root.w",
-                List.of(new PrintMessage.Line(false, "line 1"),
-                    new PrintMessage.Line(true, "ünïcode"), new PrintMessage.Line(false, ""))),
+                List.of(
+                    new PrintMessage.Line(false, "line 1"),
+                    new PrintMessage.Line(true, "ünïcode"),
+                    new PrintMessage.Line(false, ""))),
             new FlowMessage.Output("root.w", List.of()));
     out.addAll(events);
     out.add(new FlowMessage.Batch(host, TOKEN, 1, 0, events));
@@ -423,7 +432,9 @@ class WireFuzzTest {
       String text = "line " + i + " of a long output: " + "x".repeat(40);
       lines.add(new PrintMessage.Line(i % 7 == 0, text));
     }
-    out.add(new FlowMessage.Batch(host, TOKEN, 9, 9, List.of(new FlowMessage.Output("root.big", lines))));
+    out.add(
+        new FlowMessage.Batch(
+            host, TOKEN, 9, 9, List.of(new FlowMessage.Output("root.big", lines))));
     List<HostMessage.Command> runs = new ArrayList<>();
     for (int i = 0; i < HostMessage.MAX_BATCH; i++) {
       runs.add(new HostMessage.RunWork("root.w." + i, i, TextNode.valueOf("y".repeat(300)), null));
@@ -441,7 +452,8 @@ class WireFuzzTest {
     out.add(new HostMessage.WorkIdle("app-1", work));
     out.add(
         new HostMessage.Print(
-            "app-1", new FlowMessage.Output("root.w", List.of(new PrintMessage.Line(false, "a"))),
+            "app-1",
+            new FlowMessage.Output("root.w", List.of(new PrintMessage.Line(false, "a"))),
             work));
     out.add(WorkMessage.OutputPrinted.INSTANCE);
     out.add(new WorkMessage.Run(3, state, null));
@@ -449,7 +461,12 @@ class WireFuzzTest {
     out.add(new WorkMessage.Stop("stopped_by_flow", true));
     out.add(
         new WorkMessage.Bind(
-            "app-1", "root.w", ProbeWork.class, WorkOptions.defaults(), state, flow,
+            "app-1",
+            "root.w",
+            ProbeWork.class,
+            WorkOptions.defaults(),
+            state,
+            flow,
             new WorkMessage.Run(1, TextNode.valueOf("in"), null)));
     return out;
   }
@@ -458,8 +475,7 @@ class WireFuzzTest {
   @Test
   void everyMessageTypeHasASample() {
     Set<Class<?>> types = new TreeSet<>(Comparator.comparing(Class::getName));
-    for (Class<?> root :
-        List.of(HostMessage.class, FlowMessage.class, WorkMessage.class)) {
+    for (Class<?> root : List.of(HostMessage.class, FlowMessage.class, WorkMessage.class)) {
       collectConcrete(root, types);
     }
     Set<Class<?>> sampled = new LinkedHashSet<>();
@@ -496,7 +512,8 @@ class WireFuzzTest {
           for (Target t : targets.values()) {
             for (Seed seed : t.seeds) {
               Object decoded = decode(t, seed.bytes(), seed.manifest());
-              assertThat(decoded).as(seed.message().toString())
+              assertThat(decoded)
+                  .as(seed.message().toString())
                   .isInstanceOf(seed.message().getClass());
               if (!t.jackson) {
                 assertThat(decoded).as(seed.message().toString()).isEqualTo(seed.message());
@@ -538,8 +555,7 @@ class WireFuzzTest {
 
   @Test
   void decodingAnyBytesFailsCleanlyQuicklyAndWithinItsMeans() {
-    Duration budget =
-        BUDGET.multipliedBy(Math.max(1, (COUNT + DEFAULT_COUNT - 1) / DEFAULT_COUNT));
+    Duration budget = BUDGET.multipliedBy(Math.max(1, (COUNT + DEFAULT_COUNT - 1) / DEFAULT_COUNT));
     // the run stops itself at its budget; this only catches a decode that never returns
     Run run =
         assertTimeoutPreemptively(
@@ -614,21 +630,35 @@ class WireFuzzTest {
 
     String report(Duration budget) {
       StringBuilder b = new StringBuilder();
-      b.append(String.format(
-          "Wire fuzz: %,d of %,d inputs (seed %d, %,d random, largest %,d bytes) in %.1f s"
-              + " (budget %d s, -Xmx%d MiB)%n",
-          inputs, COUNT, SEED, randomInputs, largestInput, elapsedNanos / 1e9,
-          budget.toSeconds(), Runtime.getRuntime().maxMemory() >> 20));
-      b.append(String.format(
-          "  time: %.1f s making inputs, %.1f s decoding, %.1f s checking (%.1f s the decoded"
-              + " messages, %.1f s decoding slow or greedy inputs again)%n",
-          generateNanos / 1e9, decodeNanos / 1e9, checkNanos / 1e9, decodedNanos / 1e9,
-          rerunNanos / 1e9));
-      b.append(String.format("  slowest first decode (after the warm-up) %.1f ms: %s%n",
-          slowestNanos / 1e6, slowest));
-      b.append(String.format(
-          "  highest first allocation (after the warm-up), %.2f x the limit: %s%n",
-          highestAllocationRatio, highestAllocation));
+      b.append(
+          String.format(
+              "Wire fuzz: %,d of %,d inputs (seed %d, %,d random, largest %,d bytes) in %.1f s"
+                  + " (budget %d s, -Xmx%d MiB)%n",
+              inputs,
+              COUNT,
+              SEED,
+              randomInputs,
+              largestInput,
+              elapsedNanos / 1e9,
+              budget.toSeconds(),
+              Runtime.getRuntime().maxMemory() >> 20));
+      b.append(
+          String.format(
+              "  time: %.1f s making inputs, %.1f s decoding, %.1f s checking (%.1f s the decoded"
+                  + " messages, %.1f s decoding slow or greedy inputs again)%n",
+              generateNanos / 1e9,
+              decodeNanos / 1e9,
+              checkNanos / 1e9,
+              decodedNanos / 1e9,
+              rerunNanos / 1e9));
+      b.append(
+          String.format(
+              "  slowest first decode (after the warm-up) %.1f ms: %s%n",
+              slowestNanos / 1e6, slowest));
+      b.append(
+          String.format(
+              "  highest first allocation (after the warm-up), %.2f x the limit: %s%n",
+              highestAllocationRatio, highestAllocation));
       b.append("  serializers: ").append(targets.values()).append('\n');
       b.append("  node-local messages, no serializer: ").append(nodeLocal).append('\n');
       b.append("  outcomes:\n");
@@ -638,8 +668,9 @@ class WireFuzzTest {
       }
       if (!failures.isEmpty()) {
         long total = failures.values().stream().mapToLong(k -> k.count).sum();
-        b.append(String.format("%,d failures of %d kinds; each kind's shortest input:%n",
-            total, failures.size()));
+        b.append(
+            String.format(
+                "%,d failures of %d kinds; each kind's shortest input:%n", total, failures.size()));
         for (Kind k : failures.values()) {
           b.append(String.format("  %,d x %s%n", k.count, k.name));
           b.append("      ").append(describe(null, k.example, k.detail, 64)).append('\n');
@@ -660,9 +691,21 @@ class WireFuzzTest {
     byte[] b = in.bytes();
     String hex = HexFormat.of().formatHex(b, 0, Math.min(b.length, hexBytes));
     return (kind == null ? "" : kind + ": ")
-        + "input #" + in.index() + " " + in.target() + " manifest \"" + printable(in.manifest())
-        + "\", " + b.length + " bytes " + hex + (b.length > hexBytes ? "..." : "")
-        + " (" + in.origin() + "): " + printable(detail);
+        + "input #"
+        + in.index()
+        + " "
+        + in.target()
+        + " manifest \""
+        + printable(in.manifest())
+        + "\", "
+        + b.length
+        + " bytes "
+        + hex
+        + (b.length > hexBytes ? "..." : "")
+        + " ("
+        + in.origin()
+        + "): "
+        + printable(detail);
   }
 
   /** {@code s} in ASCII, other characters as {@code \\uXXXX}. */
@@ -682,8 +725,13 @@ class WireFuzzTest {
   private static void writeFailures(Run run, String report) {
     StringBuilder b = new StringBuilder(report);
     for (Kind k : run.failures.values()) {
-      b.append("\n").append(k.name).append(" (").append(k.count).append("):\n  ")
-          .append(describe(null, k.example, k.detail, 4096)).append('\n');
+      b.append("\n")
+          .append(k.name)
+          .append(" (")
+          .append(k.count)
+          .append("):\n  ")
+          .append(describe(null, k.example, k.detail, 4096))
+          .append('\n');
       if (k.error != null) {
         StackTraceElement[] stack = k.error.getStackTrace();
         for (int i = 0; i < Math.min(stack.length, 40); i++) {
@@ -712,7 +760,9 @@ class WireFuzzTest {
     for (long i = 0; i < COUNT; i++) {
       if ((i & 63) == 0 && System.nanoTime() > deadline) {
         run.outOfTime = true;
-        run.fail("out of time", new Input(i, null, "", new byte[0], ""),
+        run.fail(
+            "out of time",
+            new Input(i, null, "", new byte[0], ""),
             "the run's budget of " + budget.toSeconds() + " s was spent after " + i + " inputs");
         break;
       }
@@ -765,18 +815,20 @@ class WireFuzzTest {
       run.outcome((allowed ? "refused: " : "FAILED: ") + e.getClass().getName());
       if (!allowed) {
         // the JVM throws most OutOfMemoryErrors without a stack trace: the manifest tells more
-        String at = e.getStackTrace().length == 0
-            ? "(no stack trace; " + t + " \"" + printable(in.manifest()) + "\")"
-            : where(e) + " (" + t + ")";
+        String at =
+            e.getStackTrace().length == 0
+                ? "(no stack trace; " + t + " \"" + printable(in.manifest()) + "\")"
+                : where(e) + " (" + t + ")";
         run.fail(e.getClass().getName() + " at " + at, in, String.valueOf(e), e);
       }
     } else {
       String invalid = invalid(in, o.message());
-      run.outcome((invalid == null ? "decoded: " : "FAILED: ")
-          + (o.message() == null ? "null" : o.message().getClass().getName()));
+      run.outcome(
+          (invalid == null ? "decoded: " : "FAILED: ")
+              + (o.message() == null ? "null" : o.message().getClass().getName()));
       if (invalid != null) {
-        run.fail("decoded an invalid message (" + t + ", " + invalid.split(":")[0] + ")", in,
-            invalid);
+        run.fail(
+            "decoded an invalid message (" + t + ", " + invalid.split(":")[0] + ")", in, invalid);
       }
     }
     if (!measured) {
@@ -786,19 +838,37 @@ class WireFuzzTest {
     double ratio = (double) o.allocated() / limit;
     if (ratio > run.highestAllocationRatio) {
       run.highestAllocationRatio = ratio;
-      run.highestAllocation = o.allocated() + " bytes for " + in.bytes().length + " ("
-          + in.target() + " \"" + printable(in.manifest()) + "\", " + in.origin() + ")";
+      run.highestAllocation =
+          o.allocated()
+              + " bytes for "
+              + in.bytes().length
+              + " ("
+              + in.target()
+              + " \""
+              + printable(in.manifest())
+              + "\", "
+              + in.origin()
+              + ")";
     }
     if (o.nanos() > run.slowestNanos) {
       run.slowestNanos = o.nanos();
-      run.slowest = in.bytes().length + " bytes (" + in.target() + " \""
-          + printable(in.manifest()) + "\", " + in.origin() + ")";
+      run.slowest =
+          in.bytes().length
+              + " bytes ("
+              + in.target()
+              + " \""
+              + printable(in.manifest())
+              + "\", "
+              + in.origin()
+              + ")";
     }
     if (o.nanos() > SLOW_NANOS) {
       Outcome again = decode(threads, in);
       run.rerunNanos += again.nanos();
       if (again.nanos() > SLOW_NANOS) {
-        run.fail("slower than 100 ms (" + t + " \"" + printable(in.manifest()) + "\")", in,
+        run.fail(
+            "slower than 100 ms (" + t + " \"" + printable(in.manifest()) + "\")",
+            in,
             String.format("%.1f ms, then %.1f ms", o.nanos() / 1e6, again.nanos() / 1e6));
       }
     }
@@ -806,9 +876,12 @@ class WireFuzzTest {
       Outcome again = decode(threads, in);
       run.rerunNanos += again.nanos();
       if (again.allocated() > limit) {
-        run.fail("allocated over 8 x size + 64 KiB (" + t + " \"" + printable(in.manifest())
-            + "\")", in, String.format("%,d then %,d bytes allocated, limit %,d",
-            o.allocated(), again.allocated(), limit));
+        run.fail(
+            "allocated over 8 x size + 64 KiB (" + t + " \"" + printable(in.manifest()) + "\")",
+            in,
+            String.format(
+                "%,d then %,d bytes allocated, limit %,d",
+                o.allocated(), again.allocated(), limit));
       }
     }
   }
@@ -831,7 +904,8 @@ class WireFuzzTest {
   }
 
   private static String frame(StackTraceElement f) {
-    return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
+    return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1)
+        + "."
         + f.getMethodName();
   }
 
@@ -842,7 +916,8 @@ class WireFuzzTest {
     }
     Class<?> expected = in.target().expected(in.manifest());
     if (expected == null) {
-      return "unknown manifest: decoded " + message.getClass().getName()
+      return "unknown manifest: decoded "
+          + message.getClass().getName()
           + " from a manifest the serializer has no message for";
     }
     if (!expected.isInstance(message)) {
@@ -1032,8 +1107,13 @@ class WireFuzzTest {
         }
         StringBuilder ops = new StringBuilder();
         bytes = rnd.nextInt(100) == 0 ? seed.bytes().clone() : mutate(seed, ops);
-        origin = "mutated " + seed.message().getClass().getSimpleName() + " \""
-            + printable(seed.manifest()) + "\":" + (ops.length() == 0 ? " unchanged" : ops);
+        origin =
+            "mutated "
+                + seed.message().getClass().getSimpleName()
+                + " \""
+                + printable(seed.manifest())
+                + "\":"
+                + (ops.length() == 0 ? " unchanged" : ops);
       }
       return new Input(index, target, manifest(target, seed), bytes, origin);
     }
@@ -1169,8 +1249,12 @@ class WireFuzzTest {
           byte[] o = other.bytes();
           int p = rnd.nextInt(len + 1);
           int q = rnd.nextInt(o.length + 1);
-          ops.append(" splice@").append(p).append('+')
-              .append(other.message().getClass().getSimpleName()).append('@').append(q);
+          ops.append(" splice@")
+              .append(p)
+              .append('+')
+              .append(other.message().getClass().getSimpleName())
+              .append('@')
+              .append(q);
           byte[] out = Arrays.copyOf(b, p + o.length - q);
           System.arraycopy(o, q, out, p, o.length - q);
           return out;

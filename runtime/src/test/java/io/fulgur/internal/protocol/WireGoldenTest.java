@@ -32,6 +32,7 @@ class WireGoldenTest {
   /** A fixed app token: the same bytes in every run. */
   private static final AppToken TOKEN =
       AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+
   private static final Path DIR =
       Path.of("src", "test", "resources", "wire", "v" + WireSerializer.VERSION);
 
@@ -67,7 +68,8 @@ class WireGoldenTest {
     JsonNode object = json(Map.of("label", "shard-1", "size", 3, "tags", List.of("a", "b")));
     samples.put(
         "host-batch-place",
-        batch(new HostMessage.Place("root.w", "com.acme.Trainer", "gpu", true, false, true, object)));
+        batch(
+            new HostMessage.Place("root.w", "com.acme.Trainer", "gpu", true, false, true, object)));
     samples.put("host-batch-run", batch(new HostMessage.RunWork("root.w", 7, json("data"), null)));
     samples.put(
         "host-batch-run-typed",
@@ -84,7 +86,8 @@ class WireGoldenTest {
             new FlowMessage.Failed(
                 "root.w",
                 8,
-                new WorkFailure("user_exception", "java.lang.IllegalStateException", "boom", "at x"),
+                new WorkFailure(
+                    "user_exception", "java.lang.IllegalStateException", "boom", "at x"),
                 json(-5)),
             new FlowMessage.Stopped("root.w", 9, "app_ended"),
             new FlowMessage.Released("root.w"),
@@ -92,7 +95,8 @@ class WireGoldenTest {
             new FlowMessage.Output(
                 "root.w",
                 List.of(
-                    new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode"))));
+                    new PrintMessage.Line(false, "line 1"),
+                    new PrintMessage.Line(true, "ünïcode"))));
     for (FlowMessage.Event e : events) {
       samples.put("event-" + WireTags.Event.of(e).name().toLowerCase(java.util.Locale.ROOT), e);
     }

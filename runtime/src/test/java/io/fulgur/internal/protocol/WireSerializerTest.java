@@ -30,6 +30,7 @@ class WireSerializerTest {
   /** A fixed app token: the same bytes in every run. */
   private static final AppToken TOKEN =
       AppToken.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+
   /** The wire version, the first byte of every message. */
   private static final byte V = (byte) WireSerializer.VERSION;
 
@@ -107,7 +108,8 @@ class WireSerializerTest {
   @Test
   void everyEventAloneAndInABatch() {
     WorkFailure failure =
-        new WorkFailure("user_exception", "java.lang.IllegalStateException", "boom", "trace\n\tat x");
+        new WorkFailure(
+            "user_exception", "java.lang.IllegalStateException", "boom", "trace\n\tat x");
     List<FlowMessage.Event> events =
         List.of(
             new FlowMessage.PlacementFailed("root.w", "pekko://fulgur@127.0.0.1:1234", "no class"),
@@ -144,13 +146,16 @@ class WireSerializerTest {
     List<HostMessage.Command> mixed = new java.util.ArrayList<>();
     List<FlowMessage.Event> events = new java.util.ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      mixed.add(new HostMessage.Place("w" + i, "com.example.C" + (i % 13), "role" + (i % 3), false,
-          true, false, null));
+      mixed.add(
+          new HostMessage.Place(
+              "w" + i, "com.example.C" + (i % 13), "role" + (i % 3), false, true, false, null));
       events.add(new FlowMessage.Started("w" + i, i));
-      events.add(new FlowMessage.PlacementFailed("w" + i, i % 4 == 0 ? null : "node" + (i % 9),
-          "no class"));
+      events.add(
+          new FlowMessage.PlacementFailed(
+              "w" + i, i % 4 == 0 ? null : "node" + (i % 9), "no class"));
     }
-    HostMessage.Batch mixedBatch = new HostMessage.Batch("app-2", TOKEN, flow, Long.MAX_VALUE, 0, mixed);
+    HostMessage.Batch mixedBatch =
+        new HostMessage.Batch("app-2", TOKEN, flow, Long.MAX_VALUE, 0, mixed);
     assertThat(roundTrip(mixedBatch)).isEqualTo(mixedBatch);
     FlowMessage.Batch eventBatch = new FlowMessage.Batch(host, TOKEN, 3, 2, events);
     assertThat(roundTrip(eventBatch)).isEqualTo(eventBatch);
@@ -161,7 +166,8 @@ class WireSerializerTest {
     FlowMessage.Output output =
         new FlowMessage.Output(
             "root.w",
-            List.of(new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")));
+            List.of(
+                new PrintMessage.Line(false, "line 1"), new PrintMessage.Line(true, "ünïcode")));
     assertThat(roundTrip(output)).isEqualTo(output);
     FlowMessage.Batch lines = new FlowMessage.Batch(host, TOKEN, 1, 0, List.of(output));
     assertThat(roundTrip(lines)).isEqualTo(lines);
@@ -173,8 +179,7 @@ class WireSerializerTest {
 
   @Test
   void aChannelNumberBelowOneIsRefused() {
-    byte[] batch =
-        serializer().toBinary(new FlowMessage.Batch(host, TOKEN, 1, 0, List.of()));
+    byte[] batch = serializer().toBinary(new FlowMessage.Batch(host, TOKEN, 1, 0, List.of()));
     // the batch ends with its number (1), its ack (0) and its count of events (0)
     batch[batch.length - 3] = 0;
     refused(batch, "eb", "channel number 0");
@@ -221,8 +226,9 @@ class WireSerializerTest {
     refused(eventBatch(1, 42), "eb", "event code 42");
     // a host batch with an unknown command code (after its app id, flow and printer)
     byte[] batch =
-        serializer.toBinary(new HostMessage.Batch("app", TOKEN, flow, 1, 0, List.of(
-            new HostMessage.StopWork("root.w", "r", false))));
+        serializer.toBinary(
+            new HostMessage.Batch(
+                "app", TOKEN, flow, 1, 0, List.of(new HostMessage.StopWork("root.w", "r", false))));
     int code = batch.length - 1 - 1 - 2 - 7; // release, reason (1+1), work (1+6), code
     assertThat(batch[code]).isEqualTo((byte) 3);
     batch[code] = 9;
@@ -282,11 +288,11 @@ class WireSerializerTest {
         List.of(
             new HostMessage.WorkIdle("app", null),
             new HostMessage.Emit("app", new FlowMessage.Released("w")),
-            new HostMessage.Print(
-                "app", new FlowMessage.Output("w", List.of()), null),
+            new HostMessage.Print("app", new FlowMessage.Output("w", List.of()), null),
             new WorkMessage.Run(1, null, null),
             new WorkMessage.Stop("r", false))) {
-      assertThat(local).isInstanceOf(org.apache.pekko.actor.NoSerializationVerificationNeeded.class);
+      assertThat(local)
+          .isInstanceOf(org.apache.pekko.actor.NoSerializationVerificationNeeded.class);
       assertThatThrownBy(() -> serialization.findSerializerFor(local))
           .as(local.getClass().getName())
           .isInstanceOf(Exception.class);

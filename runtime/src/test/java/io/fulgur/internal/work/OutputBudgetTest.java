@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's output budget: charges wait for room in turn, a stop ends a wait, a line larger than
- * the budget still goes through alone, and what a work output held goes back when it closes.
+ * A node's output budget: charges wait for room in turn, a stop ends a wait, a line larger than the
+ * budget still goes through alone, and what a work output held goes back when it closes.
  */
 class OutputBudgetTest {
 

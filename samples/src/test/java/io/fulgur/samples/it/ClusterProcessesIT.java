@@ -2,6 +2,8 @@ package io.fulgur.samples.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fulgur.App;
@@ -10,8 +12,6 @@ import io.fulgur.Flow;
 import io.fulgur.WorkOptions;
 import io.fulgur.WorkStatus;
 import io.fulgur.cluster.ClusterConfig;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fulgur across real JVM processes on 127.0.0.1, started with the {@code fulgur} launcher from
- * the samples' runnable jar: a three-process app, kill -9 of a worker with and without retries, a
- * worker joining mid-run, and kill -9 of the flow's node. Every process is stopped after each
- * test. Figures (formation, detection, retry) are printed to this test's output.
+ * Fulgur across real JVM processes on 127.0.0.1, started with the {@code fulgur} launcher from the
+ * samples' runnable jar: a three-process app, kill -9 of a worker with and without retries, a
+ * worker joining mid-run, and kill -9 of the flow's node. Every process is stopped after each test.
+ * Figures (formation, detection, retry) are printed to this test's output.
  */
 @Timeout(180)
 class ClusterProcessesIT {
@@ -55,7 +55,8 @@ class ClusterProcessesIT {
 
   /** Starts two cpu workers, the first on {@code seedPort}, and waits until both are up. */
   private FulgurProcess[] twoCpuWorkers(String prefix, int seedPort) throws IOException {
-    FulgurProcess w1 = start(prefix + "-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
+    FulgurProcess w1 =
+        start(prefix + "-worker-1", "node", "--roles", "cpu", "--port", "" + seedPort);
     FulgurProcess w2 =
         start(prefix + "-worker-2", "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seedPort);
     w1.awaitUp(UP);
@@ -144,12 +145,23 @@ class ClusterProcessesIT {
     figure("cluster formation, 3 processes (launch to flow node Up)", System.nanoTime() - t0);
     assertThat(flow.awaitExit(UP)).isZero();
     List<String> out = flow.lines();
-    assertThat(out).contains("[root.workA] machine A counting 2", "[root.workB] machine B counting 2");
-    String placedA = out.stream().filter(l -> l.contains("Work [root.workA] placed on node")).findFirst().orElseThrow();
-    String placedB = out.stream().filter(l -> l.contains("Work [root.workB] placed on node")).findFirst().orElseThrow();
+    assertThat(out)
+        .contains("[root.workA] machine A counting 2", "[root.workB] machine B counting 2");
+    String placedA =
+        out.stream()
+            .filter(l -> l.contains("Work [root.workA] placed on node"))
+            .findFirst()
+            .orElseThrow();
+    String placedB =
+        out.stream()
+            .filter(l -> l.contains("Work [root.workB] placed on node"))
+            .findFirst()
+            .orElseThrow();
     // two works over two cpu processes: one each
-    assertThat(List.of(placedA.contains(a1) ? a1 : placedA.contains(a2) ? a2 : "?",
-            placedB.contains(a1) ? a1 : placedB.contains(a2) ? a2 : "?"))
+    assertThat(
+            List.of(
+                placedA.contains(a1) ? a1 : placedA.contains(a2) ? a2 : "?",
+                placedB.contains(a1) ? a1 : placedB.contains(a2) ? a2 : "?"))
         .containsExactlyInAnyOrder(a1, a2);
     assertThat(w1.isAlive()).isTrue();
     assertThat(w2.isAlive()).isTrue();
@@ -233,8 +245,10 @@ class ClusterProcessesIT {
     await(
         "the call running again on the other node",
         Duration.ofSeconds(30),
-        () -> flow.counter.isRunning() && flow.counter.nodeAddress() != null
-            && !flow.counter.nodeAddress().equals(lost));
+        () ->
+            flow.counter.isRunning()
+                && flow.counter.nodeAddress() != null
+                && !flow.counter.nodeAddress().equals(lost));
     figure("kill -9 to the retried call running on another node", System.nanoTime() - killedAt);
     app.get(60, TimeUnit.SECONDS);
     assertThat(flow.counter.status()).isEqualTo(WorkStatus.SUCCEEDED);
@@ -310,7 +324,8 @@ class ClusterProcessesIT {
         "that the orphaned work's thread ended",
         Duration.ofSeconds(30),
         l -> l.contains("Work [root.counter] stopped: the thread of its call"));
-    figure("kill -9 of the flow node to its work stopped on the worker", System.nanoTime() - killedAt);
+    figure(
+        "kill -9 of the flow node to its work stopped on the worker", System.nanoTime() - killedAt);
     assertThat(worker.lines()).anyMatch(l -> l.contains("is gone: stopping its 1 works"));
     assertThat(w1.isAlive()).isTrue();
     assertThat(w2.isAlive()).isTrue();

@@ -20,8 +20,8 @@ import java.util.function.Predicate;
 
 /**
  * A {@code fulgur} launcher in a JVM of its own, started from the samples' runnable jar plus the
- * test classes (so that worker nodes can create the tests' works). Its output is kept in memory
- * and in {@code target/it-logs/NAME.log}.
+ * test classes (so that worker nodes can create the tests' works). Its output is kept in memory and
+ * in {@code target/it-logs/NAME.log}.
  */
 final class FulgurProcess implements AutoCloseable {
   private static final Path JAR = Path.of("target", "fulgur-app.jar");
@@ -112,13 +112,22 @@ final class FulgurProcess implements AutoCloseable {
       }
       sleepBriefly();
     }
-    return fail("Timed out after " + deadline + " waiting for " + name + " to print " + what
-        + ":\n" + tail());
+    return fail(
+        "Timed out after "
+            + deadline
+            + " waiting for "
+            + name
+            + " to print "
+            + what
+            + ":\n"
+            + tail());
   }
 
   /** The node address from the launcher's "Fulgur node ADDRESS is up" line. */
   String awaitUp(Duration deadline) {
-    String line = awaitLine("that it is up", deadline, l -> l.startsWith("Fulgur node ") && l.contains(" is up"));
+    String line =
+        awaitLine(
+            "that it is up", deadline, l -> l.startsWith("Fulgur node ") && l.contains(" is up"));
     return line.split(" ")[2];
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * kill -9 of a worker while works print, on a cluster of real JVM processes, three times: each time
  * an app of 40 works printing 100 lines with up to 3 retries runs, one worker is killed 2 s in and
- * started again. Every call ends SUCCEEDED, or FAILED with a reason after its retries, and the lines
- * of every attempt that succeeded all arrive, once each and in order.
+ * started again. Every call ends SUCCEEDED, or FAILED with a reason after its retries, and the
+ * lines of every attempt that succeeded all arrive, once each and in order.
  */
 @Timeout(240)
 class KillAndRetryIT {
@@ -52,7 +52,12 @@ class KillAndRetryIT {
       victim.kill9();
       victim =
           processes.start(
-              "kill-worker-" + (cycle + 1), "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seed);
+              "kill-worker-" + (cycle + 1),
+              "node",
+              "--roles",
+              "cpu",
+              "--seed",
+              "127.0.0.1:" + seed);
       victim.awaitUp(UP);
       assertThat(flow.awaitExit(Duration.ofSeconds(120))).as(flow.tail()).isZero();
       PrintedLines printed = new PrintedLines(flow.lines());

@@ -39,8 +39,14 @@ final class LoadFlows {
         collections++;
         Thread.sleep(restMillis);
       }
-      System.out.println("GC longest pause " + longestPauseMillis + " ms over " + collections
-          + " collections of " + live.length + " live objects");
+      System.out.println(
+          "GC longest pause "
+              + longestPauseMillis
+              + " ms over "
+              + collections
+              + " collections of "
+              + live.length
+              + " live objects");
     }
 
     private static long gcMillis() {
@@ -53,8 +59,8 @@ final class LoadFlows {
   }
 
   /**
-   * {@code fulgur run ...LoadFlows$GcPauses}: a work pausing its gc node with full GCs, and
-   * a counter on the cpu nodes meanwhile.
+   * {@code fulgur run ...LoadFlows$GcPauses}: a work pausing its gc node with full GCs, and a
+   * counter on the cpu nodes meanwhile.
    */
   public static class GcPauses extends Flow {
     final GcPauser pauser = new GcPauser();

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A busy or paused node is not a dead one: on a cluster of real JVM processes (two {@code cpu}
  * workers and the flow's node from {@code fulgur run}), CPU-bound works, full GCs and frozen
- * processes never make a node take another for unreachable, and nothing is downed. Every node
- * logs each member it takes for unreachable ({@code io.fulgur.reachability}); the tests count
- * those lines on every node, from its start to the end.
+ * processes never make a node take another for unreachable, and nothing is downed. Every node logs
+ * each member it takes for unreachable ({@code io.fulgur.reachability}); the tests count those
+ * lines on every node, from its start to the end.
  */
 @Timeout(240)
 class LoadIsNotDeathIT {
@@ -93,7 +93,8 @@ class LoadIsNotDeathIT {
             "127.0.0.1:" + seed);
     assertThat(flow.awaitExit(Duration.ofSeconds(150))).as(flow.tail()).isZero();
     String spun = flow.awaitLine("the spin summary", UP, l -> l.startsWith("SPIN "));
-    figure("200 works spinning 20 s on 2 workers, launch to end", 
+    figure(
+        "200 works spinning 20 s on 2 workers, launch to end",
         String.format(Locale.ROOT, "%.1f s (%s)", (System.nanoTime() - t0) / 1e9, spun));
     long spread = Long.parseLong(spun.replaceAll(".*started within (\\d+) ms", "$1"));
     // all of them ran at once: the last started before the first, spinning 20 s, ended
@@ -108,7 +109,8 @@ class LoadIsNotDeathIT {
         start("freeze-worker-1", List.of(), "node", "--roles", "cpu", "--port", "" + seed);
     w1.awaitUp(UP);
     FulgurProcess w2 =
-        start("freeze-worker-2", List.of(), "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seed);
+        start(
+            "freeze-worker-2", List.of(), "node", "--roles", "cpu", "--seed", "127.0.0.1:" + seed);
     w2.awaitUp(UP);
     FulgurProcess flow =
         start(
@@ -124,8 +126,10 @@ class LoadIsNotDeathIT {
       frozen.freeze(Duration.ofSeconds(2));
       // the next freeze once both counters have moved on by two seconds' steps
       long steps = steps(flow);
-      awaitCondition("the counters to go on after freezing " + frozen.name,
-          Duration.ofSeconds(20), () -> steps(flow) >= steps + 40);
+      awaitCondition(
+          "the counters to go on after freezing " + frozen.name,
+          Duration.ofSeconds(20),
+          () -> steps(flow) >= steps + 40);
     }
     assertThat(flow.awaitExit(Duration.ofSeconds(90))).as(flow.tail()).isZero();
     assertThat(flow.lines()).anyMatch(l -> l.startsWith("COUNT done: 250 and 250"));

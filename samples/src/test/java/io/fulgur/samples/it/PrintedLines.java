@@ -14,6 +14,7 @@ import java.util.Map;
 final class PrintedLines {
   /** Lines by work, then by attempt, in the order printed. */
   private final Map<String, Map<String, List<Integer>>> lines = new HashMap<>();
+
   private final Map<String, String> succeeded = new HashMap<>();
   private final Map<String, String> failed = new HashMap<>();
 

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <ul>
  *   <li>Maven runs through the project's wrapper, {@code ./mvnw}, as the README says: a README
- *       command that calls the installed {@code mvn} fails the test, since a fresh machine may
- *       have none or another version.
+ *       command that calls the installed {@code mvn} fails the test, since a fresh machine may have
+ *       none or another version.
  *   <li>{@code ./mvnw ... verify} (the suite this test is part of) and {@code install} or {@code
  *       deploy} (they would write outside the project) are skipped.
  *   <li>Maven runs with {@code -Dbench.quick=true} in {@code MAVEN_OPTS}, so the benchmark command
@@ -52,16 +52,17 @@ import org.junit.jupiter.api.Timeout;
  * </ul>
  *
  * <p>The commands run in copies of the project's sources under {@code target/readme-commands/}:
- * they build and package the modules themselves, and a copy keeps them from rewriting this
- * build's jars and classes while it uses them. The benchmark commands ({@code ./mvnw ... -pl
- * benchmarks}) run in a copy of their own, beside the others. Each command's output is kept in
- * {@code target/it-logs/readme-line-N.log}, N its line in README.md.
+ * they build and package the modules themselves, and a copy keeps them from rewriting this build's
+ * jars and classes while it uses them. The benchmark commands ({@code ./mvnw ... -pl benchmarks})
+ * run in a copy of their own, beside the others. Each command's output is kept in {@code
+ * target/it-logs/readme-line-N.log}, N its line in README.md.
  */
 class ReadmeCommandsIT {
   private static final Duration BUDGET = Duration.ofMinutes(3);
   private static final Duration STOP = Duration.ofSeconds(15);
   private static final Set<String> NOT_COPIED = Set.of("target", ".git", ".idea");
   private static final Set<String> SKIPPED_GOALS = Set.of("verify", "install", "deploy");
+
   /** How the README runs Maven: the wrapper at the project's root. */
   private static final String MAVEN = "./mvnw";
 
@@ -106,10 +107,7 @@ class ReadmeCommandsIT {
     boolean isBenchmark() {
       List<String> w = words();
       int i = w.indexOf("-pl");
-      return isMaven()
-          && i >= 0
-          && i + 1 < w.size()
-          && w.get(i + 1).equals("benchmarks");
+      return isMaven() && i >= 0 && i + 1 < w.size() && w.get(i + 1).equals("benchmarks");
     }
 
     @Override
@@ -179,8 +177,12 @@ class ReadmeCommandsIT {
         Path log = logOf(command);
         long t0 = System.nanoTime();
         if (command.isNode() && command.port() > 0 && !isFree(command.port())) {
-          failures.add("Port " + command.port() + " on 127.0.0.1, which " + command
-              + " binds, is in use: stop whatever listens there and run the test again");
+          failures.add(
+              "Port "
+                  + command.port()
+                  + " on 127.0.0.1, which "
+                  + command
+                  + " binds, is in use: stop whatever listens there and run the test again");
           break;
         }
         Process process = start(command, project, log);
@@ -201,16 +203,26 @@ class ReadmeCommandsIT {
           }
         } else {
           stopTrees(List.of(process));
-          failures.add(command + " had not ended when the README commands' budget of "
-              + BUDGET.toSeconds() + " s ran out; the end of " + log + ":\n" + tail(log));
+          failures.add(
+              command
+                  + " had not ended when the README commands' budget of "
+                  + BUDGET.toSeconds()
+                  + " s ran out; the end of "
+                  + log
+                  + ":\n"
+                  + tail(log));
           break;
         }
       }
       nodes.forEach(
           (command, node) -> {
             if (up.contains(command) && !node.isAlive()) {
-              failures.add(command + " did not stay up: exited " + node.exitValue()
-                  + "; see " + logOf(command));
+              failures.add(
+                  command
+                      + " did not stay up: exited "
+                      + node.exitValue()
+                      + "; see "
+                      + logOf(command));
             }
           });
     } catch (IOException e) {
@@ -273,11 +285,11 @@ class ReadmeCommandsIT {
   }
 
   /**
-   * Runs the line with {@code sh} in {@code project}, with this JVM's Java first on the path and
-   * as {@code JAVA_HOME} (the wrapper's Maven runs on it), Maven on the building Maven's local
-   * repository, and no {@code FULGUR_*} variables (the README's defaults apply). The wrapper
-   * takes its Maven from {@code MAVEN_USER_HOME} (default {@code ~/.m2}), downloading it once
-   * if a build before has not.
+   * Runs the line with {@code sh} in {@code project}, with this JVM's Java first on the path and as
+   * {@code JAVA_HOME} (the wrapper's Maven runs on it), Maven on the building Maven's local
+   * repository, and no {@code FULGUR_*} variables (the README's defaults apply). The wrapper takes
+   * its Maven from {@code MAVEN_USER_HOME} (default {@code ~/.m2}), downloading it once if a build
+   * before has not.
    */
   private Process start(Command command, Path project, Path log) throws IOException {
     ProcessBuilder builder =
@@ -309,8 +321,11 @@ class ReadmeCommandsIT {
         return command + " exited " + node.exitValue() + " before it was up:\n" + tail(log);
       }
       if (System.nanoTime() > end) {
-        return command + " was not up when the README commands' budget of "
-            + BUDGET.toSeconds() + " s ran out:\n" + tail(log);
+        return command
+            + " was not up when the README commands' budget of "
+            + BUDGET.toSeconds()
+            + " s ran out:\n"
+            + tail(log);
       }
       Thread.sleep(50);
     }
@@ -327,8 +342,8 @@ class ReadmeCommandsIT {
   }
 
   /**
-   * SIGTERM to the processes and everything they started, all at once (nodes leave the cluster
-   * side by side), then SIGKILL to what is left after 15 s.
+   * SIGTERM to the processes and everything they started, all at once (nodes leave the cluster side
+   * by side), then SIGKILL to what is left after 15 s.
    */
   private static void stopTrees(Collection<Process> processes) {
     List<ProcessHandle> tree = new ArrayList<>();

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A cluster of two {@code cpu} workers over mutual TLS, with key material that {@code
- * samples/make-dev-certs.sh} makes for the test (a CA of its own, nothing from git), and keys
- * read again every 2 s. A node with a certificate of another CA, one of the same CA with another
- * subject and one without TLS cannot join it, and nothing of theirs reaches its nodes; a member
- * with the cluster's own keys that is not an app's flow commands none of the app's works and
- * hands its flow no event; and key material of a new CA swapped in on both workers while they run
- * keeps the cluster up and serving new apps.
+ * samples/make-dev-certs.sh} makes for the test (a CA of its own, nothing from git), and keys read
+ * again every 2 s. A node with a certificate of another CA, one of the same CA with another subject
+ * and one without TLS cannot join it, and nothing of theirs reaches its nodes; a member with the
+ * cluster's own keys that is not an app's flow commands none of the app's works and hands its flow
+ * no event; and key material of a new CA swapped in on both workers while they run keeps the
+ * cluster up and serving new apps.
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,8 +73,13 @@ class TlsIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "node", "--roles", "cpu", "--tls-dir", dir("ca", name),
-                "--config", cacheConfig.toString()));
+                "node",
+                "--roles",
+                "cpu",
+                "--tls-dir",
+                dir("ca", name),
+                "--config",
+                cacheConfig.toString()));
     args.addAll(List.of(where));
     FulgurProcess node = processes.start("tls-" + name, args.toArray(String[]::new));
     node.awaitUp(UP);
@@ -89,8 +94,13 @@ class TlsIT {
   private static FulgurProcess runCount(String name, int seconds) throws IOException {
     return processes.start(
         name,
-        "run", "io.fulgur.samples.it.LoadFlows$Count", "" + seconds,
-        "--seed", "127.0.0.1:" + seedPort, "--tls-dir", dir("ca", "flow"));
+        "run",
+        "io.fulgur.samples.it.LoadFlows$Count",
+        "" + seconds,
+        "--seed",
+        "127.0.0.1:" + seedPort,
+        "--tls-dir",
+        dir("ca", "flow"));
   }
 
   @Test
@@ -101,23 +111,49 @@ class TlsIT {
         List.of(
             processes.start(
                 "tls-stranger-other-ca",
-                "node", "--roles", "cpu", "--port", "" + ports[0], "--join-timeout", "8s",
-                "--seed", "127.0.0.1:" + seedPort, "--tls-dir", dir("other-ca", "stranger")),
+                "node",
+                "--roles",
+                "cpu",
+                "--port",
+                "" + ports[0],
+                "--join-timeout",
+                "8s",
+                "--seed",
+                "127.0.0.1:" + seedPort,
+                "--tls-dir",
+                dir("other-ca", "stranger")),
             processes.start(
                 "tls-stranger-other-subject",
-                "node", "--roles", "cpu", "--port", "" + ports[1], "--join-timeout", "8s",
-                "--seed", "127.0.0.1:" + seedPort, "--tls-dir", dir("ca", "other-subject")),
+                "node",
+                "--roles",
+                "cpu",
+                "--port",
+                "" + ports[1],
+                "--join-timeout",
+                "8s",
+                "--seed",
+                "127.0.0.1:" + seedPort,
+                "--tls-dir",
+                dir("ca", "other-subject")),
             processes.start(
                 "tls-stranger-plain-tcp",
-                "node", "--roles", "cpu", "--port", "" + ports[2], "--join-timeout", "8s",
-                "--seed", "127.0.0.1:" + seedPort));
+                "node",
+                "--roles",
+                "cpu",
+                "--port",
+                "" + ports[2],
+                "--join-timeout",
+                "8s",
+                "--seed",
+                "127.0.0.1:" + seedPort));
     List<String> hints = List.of("certificate", "certificate", "--tls-dir");
     for (int i = 0; i < strangers.size(); i++) {
       FulgurProcess stranger = strangers.get(i);
       String hint = hints.get(i);
       assertThat(stranger.awaitExit(UP)).as(stranger.tail()).isEqualTo(1);
       assertThat(stranger.lines())
-          .anyMatch(l -> l.startsWith("fulgur: could not join the cluster via seed") && l.contains(hint));
+          .anyMatch(
+              l -> l.startsWith("fulgur: could not join the cluster via seed") && l.contains(hint));
     }
     for (int port : ports) {
       for (FulgurProcess member : List.of(seed, worker)) {
@@ -154,7 +190,8 @@ class TlsIT {
     assertThat(flow.lines()).contains("COUNT done: 100 and 100");
     assertThat(flow.lines()).noneMatch(l -> l.contains("root.rogue"));
     assertThat(flow.lines())
-        .anyMatch(l -> l.contains("drops messages claiming to come from host") && l.contains(appId));
+        .anyMatch(
+            l -> l.contains("drops messages claiming to come from host") && l.contains(appId));
     for (FulgurProcess host : List.of(seed, worker)) {
       host.awaitLine(
           "the rogue's commands dropped",
@@ -176,8 +213,13 @@ class TlsIT {
     FulgurProcess flow =
         processes.start(
             "tls-after-swap-flow",
-            "run", "io.fulgur.samples.it.LoadFlows$Count", "2",
-            "--seed", "127.0.0.1:" + seedPort, "--tls-dir", dir("new-ca", "flow"));
+            "run",
+            "io.fulgur.samples.it.LoadFlows$Count",
+            "2",
+            "--seed",
+            "127.0.0.1:" + seedPort,
+            "--tls-dir",
+            dir("new-ca", "flow"));
     assertThat(flow.awaitExit(UP)).as(flow.tail()).isZero();
     assertThat(flow.lines()).contains("COUNT done: 20 and 20");
     assertThat(seed.isAlive() && worker.isAlive()).isTrue();

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A cluster of two nodes, a {@code cpu} worker and the flow's node, split in two (the worker
- * frozen for longer than the failure detector and the split-brain resolver wait): each side takes
- * the other for unreachable, and keep-majority keeps the side holding the lowest address. Both
- * outcomes end the app with a reason, and the node that lost exits non-zero.
+ * A cluster of two nodes, a {@code cpu} worker and the flow's node, split in two (the worker frozen
+ * for longer than the failure detector and the split-brain resolver wait): each side takes the
+ * other for unreachable, and keep-majority keeps the side holding the lowest address. Both outcomes
+ * end the app with a reason, and the node that lost exits non-zero.
  */
 @Timeout(180)
 class TwoNodeSplitIT {
@@ -43,7 +43,8 @@ class TwoNodeSplitIT {
   @Test
   void theWorkerHoldingTheLowestAddressStaysAndTheFlowsNodeFailsItsApp() throws Exception {
     int[] ports = twoPorts();
-    FulgurProcess worker = start("split-low-worker", "node", "--roles", "cpu", "--port", "" + ports[0]);
+    FulgurProcess worker =
+        start("split-low-worker", "node", "--roles", "cpu", "--port", "" + ports[0]);
     worker.awaitUp(UP);
     FulgurProcess flow =
         start(
@@ -59,7 +60,8 @@ class TwoNodeSplitIT {
     worker.freeze(SPLIT);
     assertThat(flow.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
     assertThat(flow.lines())
-        .anyMatch(l -> l.startsWith("fulgur: app failed:") && l.contains("was downed by the cluster"));
+        .anyMatch(
+            l -> l.startsWith("fulgur: app failed:") && l.contains("was downed by the cluster"));
     // the worker goes on, and stops the works of the app whose flow is gone
     worker.awaitLine(
         "that the flow's works were stopped",
@@ -88,7 +90,8 @@ class TwoNodeSplitIT {
     worker.freeze(SPLIT);
     // the flow's side downed the worker: its calls failed node_lost, so the app failed
     assertThat(flow.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
-    assertThat(flow.lines()).anyMatch(l -> l.startsWith("fulgur: app failed:") && l.contains("node_lost"));
+    assertThat(flow.lines())
+        .anyMatch(l -> l.startsWith("fulgur: app failed:") && l.contains("node_lost"));
     // the worker, resumed, finds itself downed and exits non-zero for its supervisor
     assertThat(worker.awaitExit(Duration.ofSeconds(60))).isNotZero();
   }
