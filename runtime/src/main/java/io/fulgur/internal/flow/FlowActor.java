@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Cluster;
 
 /**
@@ -79,10 +78,8 @@ public final class FlowActor implements FlowControl {
   private final CompletableFuture<Outcome> outcome;
   private final TimerScheduler<FlowMessage> timers;
   private final HostTraffic traffic;
-  private final ActorRef<Receptionist.Listing> listingAdapter;
   private final FlowPass pass;
   private final Map<String, WorkEntry> entries = new LinkedHashMap<>();
-  private final Set<String> subscribedRoles = new HashSet<>();
   private final WorkPlacer placer;
   private final WorkEvents workEvents;
   private final Set<String> awaitingRelease = new HashSet<>();
@@ -153,15 +150,13 @@ public final class FlowActor implements FlowControl {
     this.settings = settings;
     this.outcome = outcome;
     this.traffic = new HostTraffic(context, timers, settings, appId, token, this::onEvent);
-    this.listingAdapter =
-        context.messageAdapter(Receptionist.Listing.class, WorkPlacer.HostsChanged::new);
     this.placer = new WorkPlacer(context, timers, settings, localHost, this, entries);
     this.workEvents = new WorkEvents(context, this, placer, entries);
-    this.pass = new FlowPass(context, root, this, placer, entries, this::subscribe);
+    this.pass = new FlowPass(context, root, this, placer, entries, placer::subscribe);
     this.starting = FlowBehaviors.starting(this);
     this.running = FlowBehaviors.running(this);
     this.ending = FlowBehaviors.ending(this);
-    subscribe(HostKeys.ANY_ROLE);
+    placer.subscribe(HostKeys.ANY_ROLE);
     ActorRef<FlowMessage> self = context.getSelf();
     Cluster.get(Adapter.toClassic(context.getSystem()))
         .registerOnMemberUp(() -> self.tell(MemberUp.INSTANCE));
@@ -224,15 +219,6 @@ public final class FlowActor implements FlowControl {
   @Override
   public PassInterrupt endInPass(Outcome o) {
     return pass.endInPass(o);
-  }
-
-  private void subscribe(String role) {
-    if (subscribedRoles.add(role)) {
-      context
-          .getSystem()
-          .receptionist()
-          .tell(Receptionist.subscribe(HostKeys.forRole(role), listingAdapter));
-    }
   }
 
   // ---- hosts

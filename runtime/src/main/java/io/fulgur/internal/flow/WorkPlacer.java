@@ -72,6 +72,10 @@ final class WorkPlacer {
   private final java.util.Set<ActorRef<HostMessage>> watchedHosts = new java.util.HashSet<>();
 
   private int placementsLogged;
+  private final ActorRef<Receptionist.Listing> listingAdapter;
+
+  /** The roles whose hosts the flow follows. */
+  private final Set<String> subscribedRoles = new java.util.HashSet<>();
 
   WorkPlacer(
       ActorContext<FlowMessage> context,
@@ -93,6 +97,17 @@ final class WorkPlacer {
             localHost,
             role -> settings.serveAllRoles() || settings.roles().contains(role),
             host -> host.path().toString());
+    this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
+  }
+
+  /** Follows the hosts of {@code role}: each change of them comes as a {@link HostsChanged}. */
+  void subscribe(String role) {
+    if (subscribedRoles.add(role)) {
+      context
+          .getSystem()
+          .receptionist()
+          .tell(Receptionist.subscribe(HostKeys.forRole(role), listingAdapter));
+    }
   }
 
   /** A pass begins: the membership is read again. */

@@ -126,18 +126,17 @@ final class WorkActors {
         firstRun == null
             ? null
             : new WorkMessage.Run(firstRun.callId(), firstRun.input(), firstRun.inputClass());
+    WorkMessage.Bind bind =
+        new WorkMessage.Bind(appId, place.work(), cls, options, place.instance(), flow, first);
     ActorRef<WorkMessage> work = idle.pollLast();
     if (work != null) {
       // an actor of an ended work: no actor to make
       idleUsed = true;
-      work.tell(
-          new WorkMessage.Bind(appId, place.work(), cls, options, place.instance(), flow, first));
+      work.tell(bind);
       return work;
     }
     return context.spawn(
-        WorkActor.create(appId, place.work(), cls, options, place.instance(), flow, node, first),
-        childName(made++),
-        NodeSystem.WORK_DISPATCHER);
+        WorkActor.create(bind, node), childName(made++), NodeSystem.WORK_DISPATCHER);
   }
 
   private WorkOptions options(HostMessage.Place place) {

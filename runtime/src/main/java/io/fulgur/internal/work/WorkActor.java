@@ -3,7 +3,6 @@ package io.fulgur.internal.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulgur.Work;
 import io.fulgur.WorkFailure;
-import io.fulgur.WorkOptions;
 import io.fulgur.internal.FailureDescription;
 import io.fulgur.internal.Settings;
 import io.fulgur.internal.dispatch.NodeThreads;
@@ -95,29 +94,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private String failedWith;
 
   /**
-   * A work actor for a work class loaded on this node. The instance is made by the first call, on
-   * its runner thread: its constructor is user code.
+   * A work actor for a work class loaded on this node, serving the work {@code work} names (its
+   * app, name, class, options, the flow's state of it, its flow and its first call, if any). The
+   * instance is made by the first call, on its runner thread: its constructor is user code.
    *
-   * @param appId the app the work belongs to
-   * @param name the work's name
-   * @param workClass the work's class, loaded on this node
-   * @param options the work's options as the flow has them
-   * @param initialState the flow's state of the work, applied to the instance when it is made
-   * @param flow the app's flow
    * @param node what the node gives every work actor
-   * @param firstRun the work's first call, started as the actor starts, or {@code null}
    */
-  public static Behavior<WorkMessage> create(
-      String appId,
-      String name,
-      Class<? extends Work<?>> workClass,
-      WorkOptions options,
-      JsonNode initialState,
-      ActorRef<FlowMessage> flow,
-      NodeResources node,
-      WorkMessage.Run firstRun) {
-    return Behaviors.setup(
-        ctx -> bind(ctx, node, appId, name, workClass, options, initialState, flow, firstRun));
+  public static Behavior<WorkMessage> create(WorkMessage.Bind work, NodeResources node) {
+    return Behaviors.setup(ctx -> bind(ctx, node, work));
   }
 
   /**
@@ -126,26 +110,20 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
    * {@code placement_failed} and forgets it; the actor stops.
    */
   private static Behavior<WorkMessage> bind(
-      ActorContext<WorkMessage> ctx,
-      NodeResources node,
-      String appId,
-      String name,
-      Class<? extends Work<?>> workClass,
-      WorkOptions options,
-      JsonNode initialState,
-      ActorRef<FlowMessage> flow,
-      WorkMessage.Run firstRun) {
+      ActorContext<WorkMessage> ctx, NodeResources node, WorkMessage.Bind work) {
     try {
-      WorkActor actor =
-          new WorkActor(ctx, appId, name, workClass, options, initialState, flow, node);
-      if (firstRun != null) {
-        actor.start(firstRun);
+      WorkActor actor = new WorkActor(ctx, work, node);
+      if (work.firstRun() != null) {
+        actor.start(work.firstRun());
       }
       return actor;
     } catch (Throwable t) {
-      String why = CallFailures.notMade(name, workClass, node.address(), t);
+      String why = CallFailures.notMade(work.work(), work.workClass(), node.address(), t);
       LOG.error("{}\n{}", why, FailureDescription.trace(t));
-      node.host().tell(new HostMessage.WorkStopped(appId, name, ctx.getSelf(), List.of(), why));
+      node.host()
+          .tell(
+              new HostMessage.WorkStopped(
+                  work.appId(), work.work(), ctx.getSelf(), List.of(), why));
       return Behaviors.stopped();
     }
   }
@@ -158,40 +136,24 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private static Behavior<WorkMessage> idle(ActorContext<WorkMessage> ctx, NodeResources node) {
     return Behaviors.receiveMessage(
         message ->
-            message instanceof WorkMessage.Bind b
-                ? bind(
-                    ctx,
-                    node,
-                    b.appId(),
-                    b.work(),
-                    b.workClass(),
-                    b.options(),
-                    b.instance(),
-                    b.flow(),
-                    b.firstRun())
-                : Behaviors.same());
+            message instanceof WorkMessage.Bind work ? bind(ctx, node, work) : Behaviors.same());
   }
 
-  private WorkActor(
-      ActorContext<WorkMessage> context,
-      String appId,
-      String name,
-      Class<? extends Work<?>> workClass,
-      WorkOptions options,
-      JsonNode initialState,
-      ActorRef<FlowMessage> flow,
-      NodeResources node) {
+  private WorkActor(ActorContext<WorkMessage> context, WorkMessage.Bind work, NodeResources node) {
     super(context);
-    this.appId = appId;
-    this.name = name;
+    this.appId = work.appId();
+    this.name = work.work();
     this.node = node;
     this.settings = node.settings();
     ActorRef<WorkMessage> self = context.getSelf();
+    Class<? extends Work<?>> workClass = work.workClass();
     boolean hasState = StateCodec.hasState(workClass);
     this.runner =
-        new CallRunner(name, workClass, options, initialState, hasState, node, self, binding);
+        new CallRunner(
+            name, workClass, work.options(), work.instance(), hasState, node, self, binding);
     this.shipper = new OutputShipper(appId, name, node, self);
-    this.reports = new StateReporter(appId, name, workClass, initialState, hasState, flow, node);
+    this.reports =
+        new StateReporter(appId, name, workClass, work.instance(), hasState, work.flow(), node);
   }
 
   @Override
