@@ -34,9 +34,13 @@ import org.junit.jupiter.api.Test;
 class ChannelLossTest {
   private static final int PRINTERS = 60;
   private static final int LINES = 40;
+
+  /** Lines per printer where Artery's queue holds one message: enough batches to overflow it. */
+  private static final int MANY_LINES = 200;
+
   private static final int CHAIN = 25;
 
-  /** Prints {@code LINES} numbered lines. */
+  /** Prints as many numbered lines as its input says. */
   static class Printer extends Work<Integer> {
     Printer() {
       super(WorkOptions.defaults().withCompute(new CloudCompute("cpu")).withParallel(true));
@@ -68,8 +72,10 @@ class ChannelLossTest {
     final List<Printer> printers = new ArrayList<>();
     final Doubler doubler = new Doubler();
     final List<Integer> chain = new ArrayList<>();
+    final int lines;
 
-    LossyFlow() {
+    LossyFlow(int lines) {
+      this.lines = lines;
       for (int i = 0; i < PRINTERS; i++) {
         printers.add(new Printer());
       }
@@ -79,7 +85,7 @@ class ChannelLossTest {
     public void run() {
       boolean printed = true;
       for (Printer p : printers) {
-        p.run(LINES);
+        p.run(lines);
         printed &= p.hasSucceeded();
       }
       // a sequential chain alongside: each call waits for the one before
@@ -100,8 +106,8 @@ class ChannelLossTest {
    * Runs the lossy flow on two workers; returns how many of the hosts' batches to the flow Artery
    * dropped because its outbound queue was full.
    */
-  private static int runLossy(Config common) {
-    LossyFlow flow = new LossyFlow();
+  private static int runLossy(Config common, int lines) {
+    LossyFlow flow = new LossyFlow(lines);
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     AtomicInteger droppedBatches = new AtomicInteger();
@@ -143,7 +149,7 @@ class ChannelLossTest {
       }
     }
     List<String> expected = new ArrayList<>();
-    for (int i = 0; i < LINES; i++) {
+    for (int i = 0; i < lines; i++) {
       expected.add("line " + i);
     }
     assertThat(byWork).hasSize(PRINTERS);
@@ -176,7 +182,8 @@ class ChannelLossTest {
         ConfigFactory.parseString(
             "fulgur.channel.test-drop-one-in = 5\n"
                 + "fulgur.channel.resend-after = 200ms\n"
-                + "fulgur.channel.max-resend-after = 1s"));
+                + "fulgur.channel.max-resend-after = 1s"),
+        LINES);
   }
 
   private static Config queueOfOne(int associationWindow) {
@@ -192,16 +199,16 @@ class ChannelLossTest {
   }
 
   /**
-   * Artery's outbound queue of one message, and frames of 32 KiB so that the works' lines go in
-   * many batches: with windows that let 64 batches go to a node, Artery drops many of them and the
+   * Artery's outbound queue of one message, with frames of 32 KiB and 200 lines per work so that
+   * the works' lines go in many batches: with windows that let 64 batches go to a node, Artery drops many of them and the
    * channel sends them again; with the connection's window at the queue's size, Artery drops few
    * (the cluster's own messages and the acks still compete for the one place). Either way every
    * call succeeds and every line arrives once.
    */
   @Test
   void withAnOutboundQueueThatDropsEveryCallSucceedsAndTheAssociationWindowKeepsWithinIt() {
-    int droppedBeyondTheQueue = runLossy(queueOfOne(64));
-    int droppedWithinIt = runLossy(queueOfOne(1));
+    int droppedBeyondTheQueue = runLossy(queueOfOne(64), MANY_LINES);
+    int droppedWithinIt = runLossy(queueOfOne(1), MANY_LINES);
     assertThat(droppedBeyondTheQueue).as("batches Artery dropped, windows of 64").isPositive();
     assertThat(droppedWithinIt * 4)
         .as(

@@ -6,7 +6,6 @@ import io.fulgur.Work;
 import io.fulgur.WorkFailure;
 import io.fulgur.WorkOptions;
 import io.fulgur.internal.Internals;
-import io.fulgur.internal.Settings;
 import io.fulgur.internal.WorkCore;
 import io.fulgur.internal.dispatch.NodeThreads;
 import io.fulgur.internal.protocol.InputTypes;
@@ -33,7 +32,7 @@ final class CallRunner {
   private static final Logger LOG = LoggerFactory.getLogger(WorkActor.class);
 
   private final String name;
-  private final String nodeAddress;
+  private final NodeResources node;
   private final Class<? extends Work<?>> workClass;
   private final WorkOptions options;
 
@@ -44,8 +43,6 @@ final class CallRunner {
   private volatile Work<?> work;
 
   private final JavaType inputType;
-  private final NodeThreads calls;
-  private final Settings settings;
   private final boolean hasState;
   private final ActorRef<WorkMessage> self;
 
@@ -80,13 +77,11 @@ final class CallRunner {
       ActorRef<WorkMessage> self,
       int binding) {
     this.name = name;
-    this.nodeAddress = node.address();
+    this.node = node;
     this.workClass = workClass;
     this.options = options;
     this.initialState = initialState;
     this.inputType = Json.inputType(workClass);
-    this.calls = node.calls();
-    this.settings = node.settings();
     this.hasState = hasState;
     this.self = self;
     this.binding = binding;
@@ -109,18 +104,18 @@ final class CallRunner {
                 // runCall reports every end of the call itself; this is the net under it: nothing
                 // may leave the call without an end, nor reach the thread it borrowed (for a
                 // sequential call, the node's own, where Pekko takes a fatal error for the JVM's)
-                WorkFailure failure = CallFailures.unreported(name, callId, nodeAddress, t);
+                WorkFailure failure = CallFailures.unreported(name, callId, node.address(), t);
                 LOG.error("Work [{}]: {}", name, failure.message());
                 self.tell(new WorkActor.RunFinished(callId, failure, false, false, null));
               }
             });
     // a sequential call takes the node's thread when it arrives on it (no thread to wake: the
     // flow waits for this call); parallel ones, and any call that cannot, go to a runner thread
-    if (!options.parallel() && calls.lend(call)) {
+    if (!options.parallel() && node.calls().lend(call)) {
       return;
     }
     try {
-      calls.execute(call);
+      node.calls().execute(call);
     } catch (RejectedExecutionException e) {
       self.tell(
           new WorkActor.RunFinished(
@@ -177,7 +172,7 @@ final class CallRunner {
 
   /** Takes the current call back if it still waits for a thread: true if it never runs now. */
   private boolean takeBack() {
-    return callThread != null && callThread.cancel(calls);
+    return callThread != null && callThread.cancel(node.calls());
   }
 
   /** Makes the current call's next print throw, and interrupts its thread if it is on it. */
@@ -191,14 +186,14 @@ final class CallRunner {
   /** Forces the current call off its thread: it ignored its stop for too long. */
   void forceStop() {
     if (callThread != null) {
-      callThread.forceStop(name, settings.forceStopAfter());
+      callThread.forceStop(name, node.settings().forceStopAfter());
     }
   }
 
   /** A daemon forces the current call off its thread if it is still there after a while. */
   private void reapLater() {
-    if (callThread != null && settings.forceStopAfter() != null) {
-      callThread.reapLater(name, settings.forceStopAfter());
+    if (callThread != null && node.settings().forceStopAfter() != null) {
+      callThread.reapLater(name, node.settings().forceStopAfter());
     }
   }
 
@@ -241,7 +236,7 @@ final class CallRunner {
         }
         if (inputClass != null) {
           try {
-            type = InputTypes.resolve(inputClass, workClass, settings.allowedPackages());
+            type = InputTypes.resolve(inputClass, workClass, node.settings().allowedPackages());
           } catch (InputTypes.Refused e) {
             throw new InputTypeRefused(e);
           }
@@ -255,9 +250,9 @@ final class CallRunner {
         ran = true;
         Internals.onRun(instance, input);
       } catch (InstantiationError e) {
-        failure = CallFailures.notInstantiated(workClass, nodeAddress, e.getCause());
+        failure = CallFailures.notInstantiated(workClass, node.address(), e.getCause());
       } catch (InputTypeRefused e) {
-        failure = CallFailures.inputTypeRefused(name, nodeAddress, e.getCause());
+        failure = CallFailures.inputTypeRefused(name, node.address(), e.getCause());
       } catch (InputError e) {
         failure =
             CallFailures.of(
@@ -280,7 +275,7 @@ final class CallRunner {
       } else {
         // the call's failure could not be described (FailureDescription never throws, but the
         // JVM may): the call fails all the same
-        failure = CallFailures.unreported(name, callId, nodeAddress, late);
+        failure = CallFailures.unreported(name, callId, node.address(), late);
       }
     }
     // from here on no interrupt or forced stop meant for the call reaches this thread
@@ -317,7 +312,7 @@ final class CallRunner {
     } else {
       // the flow waits for this call: its report and Done go out from this thread, without
       // waking the node's thread (NodeExecutor)
-      calls.handOver(() -> self.tell(finished));
+      node.calls().handOver(() -> self.tell(finished));
     }
   }
 
@@ -354,7 +349,7 @@ final class CallRunner {
       Work<?> instance = WorkInstantiator.instantiate(workClass);
       WorkCore core = Internals.core(instance);
       core.options(options);
-      core.nameOnNode(name, nodeAddress);
+      core.nameOnNode(name, node.address());
       InstanceCodec.apply(instance, name, initialState);
       initialState = null;
       work = instance;

@@ -19,10 +19,8 @@ final class OutputShipper {
 
   private final String appId;
   private final String name;
-  private final ActorRef<HostMessage> host;
+  private final NodeResources node;
   private final ActorRef<WorkMessage> self;
-  private final Settings settings;
-  private final OutputBudget budget;
 
   /** Made when a call starts, dropped when the work is idle: an idle work keeps no buffers. */
   private WorkOutput output;
@@ -38,22 +36,21 @@ final class OutputShipper {
   OutputShipper(String appId, String name, NodeResources node, ActorRef<WorkMessage> self) {
     this.appId = appId;
     this.name = name;
-    this.host = node.host();
+    this.node = node;
     this.self = self;
-    this.settings = node.settings();
-    this.budget = node.outputBudget();
   }
 
   /** The output a starting call prints into: the work's, made if it was idle, its stop cleared. */
   WorkOutput forCall() {
     if (output == null) {
+      Settings settings = node.settings();
       output =
           new WorkOutput(
               settings.outputBatchLines(),
               settings.outputMaxBufferedLines(),
               settings.messageBudget(),
               settings.outputMaxLineBytes(),
-              budget,
+              node.outputBudget(),
               () -> self.tell(WorkActor.FlushOutput.INSTANCE));
     }
     output.reset();
@@ -67,7 +64,7 @@ final class OutputShipper {
       if (lines.isEmpty()) {
         return;
       }
-      host.tell(new HostMessage.Print(appId, new FlowMessage.Output(name, lines), self));
+      node.host().tell(new HostMessage.Print(appId, new FlowMessage.Output(name, lines), self));
       batchesInFlight++;
     }
   }
@@ -92,13 +89,18 @@ final class OutputShipper {
   }
 
   /**
-   * The work is idle: its output is dropped once all of it was printed (the next call makes one).
+   * The work is idle: its output is dropped once all of it was printed (the next call makes one);
+   * whether it was, with no batch in flight either.
    */
-  void dropIfPrinted() {
-    if (output != null && allPrinted()) {
+  boolean dropIfPrinted() {
+    if (!allPrinted()) {
+      return false;
+    }
+    if (output != null) {
       output.close();
       output = null;
     }
+    return true;
   }
 
   /** The call ended: its unterminated lines are buffered as they are. */

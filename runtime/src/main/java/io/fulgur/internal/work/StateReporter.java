@@ -29,13 +29,11 @@ final class StateReporter {
 
   private final String appId;
   private final String name;
-  private final ActorRef<HostMessage> host;
+  private final NodeResources node;
 
   /** The app's flow: only its address is read (is the flow on another node?). */
   private final ActorRef<FlowMessage> flow;
 
-  private final int maxValueSize;
-  private final int messageBudget;
   private final boolean hasState;
 
   /** Whether the flow was told that the current call is RUNNING. */
@@ -72,17 +70,15 @@ final class StateReporter {
       NodeResources node) {
     this.appId = appId;
     this.name = name;
-    this.host = node.host();
+    this.node = node;
     this.flow = flow;
-    this.maxValueSize = node.settings().maxValueSize();
-    this.messageBudget = node.settings().messageBudget();
     this.hasState = hasState;
     this.lastState = hasState ? StateCodec.ofInstance(workClass, initialState) : null;
   }
 
   /** Sends {@code event} to the flow, after the work's events sent before it. */
   void emit(FlowMessage.Event event) {
-    host.tell(new HostMessage.Emit(appId, event));
+    node.host().tell(new HostMessage.Emit(appId, event));
   }
 
   /** A call starts: RUNNING is reported later ({@link #waitingOrRunning}), or with its end. */
@@ -124,7 +120,7 @@ final class StateReporter {
     JsonNode state = snapshotOrNull(instance);
     if (state != null && !state.equals(lastState)) {
       lastState = state;
-      if (!flowRemote() || WireSize.of(state) <= maxValueSize) {
+      if (!flowRemote() || WireSize.of(state) <= node.settings().maxValueSize()) {
         emit(new FlowMessage.StateChanged(name, state));
       } else if (!stateTooLargeLogged) {
         stateTooLargeLogged = true;
@@ -132,7 +128,7 @@ final class StateReporter {
             "Work [{}]: its state is too large to send to the flow while it runs ({}); the"
                 + " flow sees it again once it fits",
             name,
-            WireSize.valueLimitText(maxValueSize));
+            WireSize.valueLimitText(node.settings().maxValueSize()));
       }
     }
   }
@@ -168,7 +164,7 @@ final class StateReporter {
     JsonNode state = finished.state();
     WorkFailure failure = finished.failure();
     long stateSize = state == null || !flowRemote() ? 0 : WireSize.of(state);
-    if (stateSize > maxValueSize) {
+    if (stateSize > node.settings().maxValueSize()) {
       // no message could carry it to the flow (Artery would drop it): the call fails and says
       // why, or keeps the failure it had (the flow then keeps the state from before the call)
       String message =
@@ -178,7 +174,7 @@ final class StateReporter {
               name,
               finished.callId(),
               stateSize,
-              WireSize.valueLimitText(maxValueSize));
+              WireSize.valueLimitText(node.settings().maxValueSize()));
       if (failure == null) {
         failure = new WorkFailure("state_too_large", null, message, null);
       } else {
@@ -198,7 +194,8 @@ final class StateReporter {
     } else if (failure != null) {
       FlowMessage.Failed failed =
           EventFit.fit(
-              new FlowMessage.Failed(name, finished.callId(), failure, state), messageBudget);
+              new FlowMessage.Failed(name, finished.callId(), failure, state),
+              node.settings().messageBudget());
       if (failed.state() == null && state != null) {
         LOG.warn(
             "Work [{}] failed, and its state is not sent: with the failure it would not fit in"

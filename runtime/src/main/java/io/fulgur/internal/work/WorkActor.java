@@ -73,7 +73,10 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private final String name;
   private final Settings settings;
   private final CallRunner runner;
-  private final OutputShipper shipper;
+
+  /** Made when a call starts, dropped with its output once the work is idle and all printed. */
+  private OutputShipper shipper;
+
   private final StateReporter reports;
 
   /** Calls waiting for the running one; made when one has to wait. */
@@ -151,7 +154,6 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     this.runner =
         new CallRunner(
             name, workClass, work.options(), work.instance(), hasState, node, self, binding);
-    this.shipper = new OutputShipper(appId, name, node, self);
     this.reports =
         new StateReporter(appId, name, workClass, work.instance(), hasState, work.flow(), node);
   }
@@ -180,7 +182,7 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     } else if (message instanceof Tick tick) {
       return tick.binding() == binding ? onTick() : this;
     } else if (message == FlushOutput.INSTANCE) {
-      shipper.ship();
+      ship();
       return this;
     } else if (message instanceof RunFinished finished) {
       return onRunFinished(finished);
@@ -219,11 +221,13 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
       if (next == null) {
         queue = null;
         tick = cancel(tick);
-        shipper.dropIfPrinted();
+        if (shipper != null && shipper.dropIfPrinted()) {
+          shipper = null; // an idle work keeps no output
+        }
         if (releaseRequested) {
           reports.emit(new FlowMessage.Released(name));
           released = true;
-          if (shipper.noneInFlight() && settings.idleWorkActors() > 0) {
+          if ((shipper == null || shipper.noneInFlight()) && settings.idleWorkActors() > 0) {
             // nothing of this work can reach the actor any more (its host owes no ack), so the
             // host may give it another work: one actor made less then
             node.host().tell(new HostMessage.WorkIdle(appId, getContext().getSelf()));
@@ -241,6 +245,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
   private void start(WorkMessage.Run run) {
     current = run;
     stopReason = null;
+    if (shipper == null) {
+      shipper = new OutputShipper(appId, name, node, getContext().getSelf());
+    }
     WorkOutput output = shipper.forCall();
     // RUNNING is reported at the first tick: a call that ends sooner says it with its Done.
     reports.callStarting();
@@ -258,20 +265,22 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     reports.end(finished, stopReason);
     current = null;
     runner.callEnded();
-    shipper.ship();
+    ship();
     return sendFinalWhenPrinted();
   }
 
   /** Output before Done: the final event waits until every line of the call was printed. */
   private Behavior<WorkMessage> sendFinalWhenPrinted() {
-    if (reports.endPending() && shipper.allPrinted()) {
+    if (reports.endPending() && (shipper == null || shipper.allPrinted())) {
       reports.sendEnd();
     }
     return startNextIfIdle();
   }
 
   private Behavior<WorkMessage> onOutputPrinted() {
-    shipper.printed();
+    if (shipper != null) {
+      shipper.printed();
+    }
     return sendFinalWhenPrinted();
   }
 
@@ -286,8 +295,14 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
     return null;
   }
 
+  private void ship() {
+    if (shipper != null) {
+      shipper.ship();
+    }
+  }
+
   private Behavior<WorkMessage> onTick() {
-    shipper.ship();
+    ship();
     if (current != null) {
       reports.waitingOrRunning(current.callId(), runner);
       scheduleTick(settings.stateSyncInterval());
@@ -345,7 +360,9 @@ public final class WorkActor extends AbstractMatchingBehavior<WorkMessage> {
 
   private Behavior<WorkMessage> onPostStop() {
     runner.actorStopped();
-    shipper.close(); // what its output held in the node's output budget goes back
+    if (shipper != null) {
+      shipper.close(); // what its output held in the node's output budget goes back
+    }
     if (!released) {
       // stopped by the host (it ignores this then) or by a failure of this actor: the host must
       // not keep sending it runs, and fails the calls it had
