@@ -200,10 +200,10 @@ class ChannelLossTest {
 
   /**
    * Artery's outbound queue of one message, with frames of 32 KiB and 200 lines per work so that
-   * the works' lines go in many batches: with windows that let 64 batches go to a node, Artery drops many of them and the
-   * channel sends them again; with the connection's window at the queue's size, Artery drops few
-   * (the cluster's own messages and the acks still compete for the one place). Either way every
-   * call succeeds and every line arrives once.
+   * the works' lines go in many batches: with windows that let 64 batches go to a node, Artery
+   * drops many of them and the channel sends them again; with the connection's window at the
+   * queue's size, Artery drops few (the cluster's own messages and the acks still compete for the
+   * one place). Either way every call succeeds and every line arrives once.
    */
   @Test
   void withAnOutboundQueueThatDropsEveryCallSucceedsAndTheAssociationWindowKeepsWithinIt() {
