@@ -73,12 +73,7 @@ final class FanOutScenarios {
             i == 0
                 ? NO_HOST
                 : PekkoNodes.seeds(NodeSystem.address(echoSystems.get(0))).withFallback(NO_HOST);
-        ActorSystem<Void> s =
-            NodeSystem.start(
-                NodeSystem.resolve(c),
-                sp ->
-                    echo.complete(
-                        sp.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+        ActorSystem<Void> s = PekkoNodes.echoNode(c, echo);
         echoSystems.add(s);
         NodeSystem.awaitUp(s, Duration.ofSeconds(30));
         echoPaths.add(ActorRefResolver.get(s).toSerializationFormat(echo.get()));

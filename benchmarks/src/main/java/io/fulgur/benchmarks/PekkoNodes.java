@@ -37,6 +37,18 @@ final class PekkoNodes {
               + " thread-pool-executor.fixed-pool-size = 1, throughput = 100 }");
 
   /** The config that makes a node join the nodes at {@code addresses}. */
+  /**
+   * A node of {@code config} with an echo actor on the node's dispatcher, given to {@code echo}.
+   */
+  static ActorSystem<Void> echoNode(
+      Config config, CompletableFuture<ActorRef<PekkoPing.Ping>> echo) {
+    return NodeSystem.start(
+        NodeSystem.resolve(config),
+        spawned ->
+            echo.complete(
+                spawned.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+  }
+
   static Config seeds(String... addresses) {
     return ConfigFactory.parseString(
         "pekko.cluster.seed-nodes = [\"" + String.join("\",\"", addresses) + "\"]");

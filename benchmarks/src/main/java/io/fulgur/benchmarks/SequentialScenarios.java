@@ -97,12 +97,7 @@ final class SequentialScenarios {
               });
     }
     CompletableFuture<ActorRef<PekkoPing.Ping>> echo = new CompletableFuture<>();
-    ActorSystem<Void> echoSystem =
-        NodeSystem.start(
-            NodeSystem.resolve(NO_HOST),
-            s ->
-                echo.complete(
-                    s.context().spawn(PekkoPing.echo(), "echo", NodeSystem.WORK_DISPATCHER)));
+    ActorSystem<Void> echoSystem = PekkoNodes.echoNode(NO_HOST, echo);
     double[][] p;
     try {
       NodeSystem.awaitUp(echoSystem, Duration.ofSeconds(30));
